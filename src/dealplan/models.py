@@ -1,0 +1,39 @@
+"""Every table, imported in one place so the metadata is complete."""
+
+from typing import Any
+
+from dealplan.account.models import Account
+from dealplan.activity.models import Activity
+from dealplan.contact.models import Contact
+from dealplan.deal.models import Deal, MeddpiccElement, Risk
+from dealplan.history.models import HistoryEntry
+from dealplan.plan.models import MapItem, Milestone
+from dealplan.user.models import User
+from dealplan.workspace.models import Setting
+
+__all__ = [
+    "Account",
+    "Activity",
+    "Contact",
+    "Deal",
+    "HistoryEntry",
+    "MapItem",
+    "MeddpiccElement",
+    "Milestone",
+    "Risk",
+    "Setting",
+    "User",
+]
+
+# Tables whose rows are tracked in history, by entity name, in dependency order.
+TRACKED: dict[str, type[Any]] = {
+    "account": Account,
+    "contact": Contact,
+    "deal": Deal,
+    "meddpicc": MeddpiccElement,
+    "risk": Risk,
+    "milestone": Milestone,
+    "map_item": MapItem,
+    "activity": Activity,
+    "user": User,
+}
