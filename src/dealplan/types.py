@@ -7,8 +7,18 @@ from typing import Any
 from sqlalchemy import JSON, Numeric, String
 from sqlalchemy.types import TypeDecorator
 
-# Money as a float in Python, exact to the cent in the database.
-Money = Numeric(18, 2, asdecimal=False)
+
+class MoneyType(TypeDecorator[float]):
+    """Money: a float in Python on every backend, exact to the cent in the database."""
+
+    impl = Numeric(18, 2, asdecimal=False)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> float | None:
+        return None if value is None else float(value)
+
+
+Money = MoneyType()
 
 
 class StrEnumType(TypeDecorator[str]):

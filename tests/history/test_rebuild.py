@@ -9,46 +9,11 @@ from sqlalchemy.orm import Session
 
 from dealplan.history.models import HistoryEntry
 from dealplan.history.rebuild import deal_as_of, stage_timeline
-from dealplan.history.service import recording
-from dealplan.models import Account, Contact, Deal, MapItem, MeddpiccElement
-
-JAN, FEB, MAR, APR = (dt.datetime(2026, m, 1, 9) for m in (1, 2, 3, 4))
-
-
-def _deal_with_a_past(session: Session) -> int:
-    with recording(session, actor="ann", at=JAN):
-        acc = Account(name="Globex")
-        session.add(acc)
-        session.flush()
-        deal = Deal(name="Globex platform", account_id=acc.id, stage="Discovery", amount=50_000)
-        session.add(deal)
-        session.flush()
-        session.add(MeddpiccElement(deal_id=deal.id, element="champion", status="assumed"))
-        session.add(Contact(account_id=acc.id, name="Dana Ruiz", role="champion"))
-        session.flush()
-    with recording(session, actor="bob", at=FEB):
-        deal.stage = "Demonstrating"
-        deal.close_date = dt.date(2026, 6, 30)
-        elem = session.scalars(select(MeddpiccElement)).one()
-        elem.status = "validated"
-        item = MapItem(
-            deal_id=deal.id, action="Security review", side="buyer", status="not_started"
-        )
-        session.add(item)
-        session.flush()
-    with recording(session, actor="dana (buyer)", at=MAR):
-        item.status = "complete"
-        deal.close_date = dt.date(2026, 8, 31)
-        session.flush()
-    with recording(session, actor="bob", at=APR):
-        session.delete(item)
-        session.flush()
-    session.commit()
-    return deal.id
+from tests.builders import APR, FEB, JAN, MAR, deal_with_a_past
 
 
 def test_every_change_is_recorded_with_actor_time_field_old_and_new(session: Session) -> None:
-    deal_id = _deal_with_a_past(session)
+    deal_id = deal_with_a_past(session)
     rows = session.scalars(
         select(HistoryEntry)
         .where(
@@ -60,19 +25,19 @@ def test_every_change_is_recorded_with_actor_time_field_old_and_new(session: Ses
     ).all()
     assert [(r.actor, r.at, r.old, r.new) for r in rows] == [
         ("bob", FEB, None, '"2026-06-30"'),
-        ("dana (buyer)", MAR, '"2026-06-30"', '"2026-08-31"'),
+        ("Dana Ruiz (buyer)", MAR, '"2026-06-30"', '"2026-08-31"'),
     ]
 
 
 def test_deal_as_of_a_past_date_shows_the_stage_meddpicc_and_map_of_then(session: Session) -> None:
-    deal_id = _deal_with_a_past(session)
+    deal_id = deal_with_a_past(session)
     jan = deal_as_of(session, deal_id=deal_id, as_of=JAN + dt.timedelta(days=10))
     assert jan is not None
     assert jan.deal["stage"] == "Discovery"
     assert jan.deal["close_date"] is None
     assert [m["status"] for m in jan.meddpicc] == ["assumed"]
     assert jan.map_items == []
-    assert [c["name"] for c in jan.committee] == ["Dana Ruiz"]
+    assert [c["name"] for c in jan.committee] == ["Lee Park", "Dana Ruiz"]
 
     feb = deal_as_of(session, deal_id=deal_id, as_of=FEB + dt.timedelta(days=10))
     assert feb is not None
@@ -91,12 +56,12 @@ def test_deal_as_of_a_past_date_shows_the_stage_meddpicc_and_map_of_then(session
 
 
 def test_a_deal_did_not_exist_before_it_was_created(session: Session) -> None:
-    deal_id = _deal_with_a_past(session)
+    deal_id = deal_with_a_past(session)
     assert deal_as_of(session, deal_id=deal_id, as_of=JAN - dt.timedelta(seconds=1)) is None
 
 
 def test_stage_changes_read_as_a_timeline(session: Session) -> None:
-    deal_id = _deal_with_a_past(session)
+    deal_id = deal_with_a_past(session)
     timeline = stage_timeline(session, deal_id=deal_id)
     assert [(c.at, c.from_stage, c.to_stage, c.actor) for c in timeline] == [
         (JAN, None, "Discovery", "ann"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dealplan.cli import demo_cmd, io_cmds, read_cmds  # noqa: F401  (register commands)
+from dealplan.cli import admin_cmds, demo_cmd, io_cmds, read_cmds  # noqa: F401  (register commands)
 from dealplan.cli.app import app
 
 __all__ = ["app", "main"]
