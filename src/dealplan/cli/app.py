@@ -106,6 +106,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def show(renderable: Any) -> None:
+    """Print a table or text on stdout; off a terminal, tables keep their natural width."""
+    if out.is_terminal:
+        out.print(renderable)
+    else:
+        Console(width=240, soft_wrap=True).print(renderable)
+
+
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
     """A Rich table; None shows as blank, floats with thousands separators."""
     t = Table(title=title, show_lines=False, header_style="bold")

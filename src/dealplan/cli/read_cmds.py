@@ -14,9 +14,9 @@ from dealplan.cli.app import (
     JsonOption,
     app,
     deal_app,
-    out,
     parse_as_of,
     print_json,
+    show,
     table,
     workspace,
 )
@@ -56,7 +56,7 @@ def accounts_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_json(rows)
         return
     cols = ["id", "name", "industry", "employees", "deals", "open_pipeline"]
-    out.print(table(f"Accounts ({len(rows)})", cols, [[r[c] for c in cols] for r in rows]))
+    show(table(f"Accounts ({len(rows)})", cols, [[r[c] for c in cols] for r in rows]))
 
 
 @app.command("deals")
@@ -75,7 +75,7 @@ def deals_cmd(
         print_json(rows)
         return
     cols = ["id", "name", "account", "owner", "stage", "amount", "close_date", "outcome"]
-    out.print(table(f"Deals ({len(rows)})", cols, [[r[c] for c in cols] for r in rows]))
+    show(table(f"Deals ({len(rows)})", cols, [[r[c] for c in cols] for r in rows]))
 
 
 def _state_json(state: DealState, stages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -140,9 +140,9 @@ def _render_state(state: DealState, stages: list[dict[str, Any]]) -> None:
     ]
     account = state.account["name"] if state.account else None
     rows = [["account", account]] + [[f, d.get(f)] for f in fields]
-    out.print(table(f"Deal {d['id']} as of {state.as_of:%Y-%m-%d}", ["field", "value"], rows))
+    show(table(f"Deal {d['id']} as of {state.as_of:%Y-%m-%d}", ["field", "value"], rows))
     if state.meddpicc:
-        out.print(
+        show(
             table(
                 "MEDDPICC",
                 ["element", "status", "value", "evidence"],
@@ -150,7 +150,7 @@ def _render_state(state: DealState, stages: list[dict[str, Any]]) -> None:
             )
         )
     if state.committee:
-        out.print(
+        show(
             table(
                 "Buying committee",
                 ["name", "title", "role", "influence", "support", "engagement"],
@@ -168,7 +168,7 @@ def _render_state(state: DealState, stages: list[dict[str, Any]]) -> None:
             )
         )
     if state.map_items:
-        out.print(
+        show(
             table(
                 "Mutual action plan",
                 ["due", "side", "action", "owner", "status"],
@@ -187,7 +187,7 @@ def _render_state(state: DealState, stages: list[dict[str, Any]]) -> None:
             )
         )
     if stages:
-        out.print(
+        show(
             table(
                 "Stage timeline",
                 ["when", "from", "to", "by"],
