@@ -30,7 +30,8 @@ def report(exc: DealplanError) -> None:
     err.print(f"[red]error:[/red] {rich_escape(str(exc))}", highlight=False)
     if isinstance(exc, InputError):
         for p in exc.problems:
-            err.print(p, highlight=False, markup=False)
+            # One problem per line, never folded, so `file:line:column` stays greppable.
+            err.print(p, highlight=False, markup=False, soft_wrap=True)
 
 
 class DealplanGroup(TyperGroup):

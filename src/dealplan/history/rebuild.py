@@ -15,6 +15,9 @@ from dealplan.history.models import HistoryEntry
 from dealplan.history.rewind import Change, Row, rewind
 from dealplan.models import TRACKED
 
+# Fields that tie a record to a deal or account: a change to one can move it into a selection.
+LINK_FIELDS = ("deal_id", "account_id")
+
 
 @dataclass(frozen=True)
 class DealState:
@@ -79,11 +82,24 @@ def _rows_as_of(
         obj.id: {c: getattr(obj, c) for c in cols}
         for obj in session.scalars(select(cls).where(where))
     }
-    later_q = select(HistoryEntry).where(HistoryEntry.entity == entity, HistoryEntry.at > as_of)
-    entries = list(session.scalars(later_q))
-    # Records outside the current selection may have been inside it then.
-    moved_ids = {e.entity_id for e in entries if e.op != HistoryOp.CREATE} - set(current)
+    # Later changes of the selected records, plus those that could have moved a record into
+    # the selection: deletes (the record is gone now) and changes of the linking fields; then
+    # every later change of the records found that way.
+    later = select(HistoryEntry).where(HistoryEntry.entity == entity, HistoryEntry.at > as_of)
+    entries = list(
+        session.scalars(
+            later.where(
+                HistoryEntry.entity_id.in_(list(current))
+                | (HistoryEntry.op == HistoryOp.DELETE)
+                | HistoryEntry.field.in_(LINK_FIELDS)
+            )
+        )
+    )
+    moved_ids = {e.entity_id for e in entries} - set(current)
     if moved_ids:
+        seen = {e.id for e in entries}
+        extra = session.scalars(later.where(HistoryEntry.entity_id.in_(moved_ids)))
+        entries += [e for e in extra if e.id not in seen]
         for obj in session.scalars(select(cls).where(cls.id.in_(moved_ids))):
             current[obj.id] = {c: getattr(obj, c) for c in cols}
     changes = [_to_change(e, types) for e in entries]

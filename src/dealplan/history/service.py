@@ -124,6 +124,16 @@ def _changes(obj: Any) -> dict[str, tuple[Any, Any]]:
     return out
 
 
+def _tracked(objs: Iterable[Any]) -> list[tuple[str, Any]]:
+    """The tracked records among `objs`, in a stable order (entity, id).
+
+    The session keeps them in sets ordered by memory address; sorting makes the history of
+    the same changes come out with the same row ids every time.
+    """
+    found = [(ENTITY_OF[type(o)], o) for o in objs if type(o) in ENTITY_OF]
+    return sorted(found, key=lambda pair: (pair[0], pair[1].id))
+
+
 @event.listens_for(Session, "after_flush")
 def _record_flush(session: Session, _ctx: Any) -> None:
     if session.info.get(_OFF):
@@ -131,17 +141,12 @@ def _record_flush(session: Session, _ctx: Any) -> None:
     actor = session.info.get(_ACTOR) or "system"
     at = session.info.get(_AT) or utcnow()
     rows: list[dict[str, Any]] = []
-    for obj in session.new:
-        entity = ENTITY_OF.get(type(obj))
-        if entity is not None:
-            rows += create_rows(entity, [obj.id], actor=actor, at=at)
-    for obj in session.dirty:
-        entity = ENTITY_OF.get(type(obj))
-        if entity is not None and session.is_modified(obj, include_collections=False):
+    for entity, obj in _tracked(session.new):
+        rows += create_rows(entity, [obj.id], actor=actor, at=at)
+    for entity, obj in _tracked(session.dirty):
+        if session.is_modified(obj, include_collections=False):
             rows += update_rows(entity, obj.id, _changes(obj), actor=actor, at=at)
-    for obj in session.deleted:
-        entity = ENTITY_OF.get(type(obj))
-        if entity is not None:
-            rows.append(delete_row(entity, obj.id, column_values(obj), actor=actor, at=at))
+    for entity, obj in _tracked(session.deleted):
+        rows.append(delete_row(entity, obj.id, column_values(obj), actor=actor, at=at))
     if rows:
         session.connection().execute(insert(HistoryEntry), rows)

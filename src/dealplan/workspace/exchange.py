@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Table, delete, func, insert, select, text, update
+from sqlalchemy import JSON, Date, DateTime, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 import dealplan.models  # noqa: F401  (fills the metadata)
@@ -80,12 +80,20 @@ def is_empty(session: Session) -> bool:
 
 
 def wipe(*, session: Session) -> None:
-    """Delete every row of every workspace table, history included, without recording it."""
-    for t in reversed(tables()):
-        if t.name == "contacts":
-            session.execute(update(t).values(reports_to_id=None))
-        session.execute(delete(t))
-    session.flush()
+    """Delete every row of every workspace table, history included, without recording it.
+
+    Plain SQL, not the ORM, so nothing reaches the history listener. On PostgreSQL the id
+    sequences restart too, so a rebuilt workspace gets the same ids as a fresh one (SQLite
+    starts ids from 1 again by itself once a table is empty).
+    """
+    session.expunge_all()
+    prep = session.get_bind().dialect.identifier_preparer
+    names = [prep.quote(t.name) for t in tables()]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"TRUNCATE TABLE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        return
+    for name in reversed(names):
+        session.execute(text(f"DELETE FROM {name}"))  # noqa: S608  (names from the schema)
 
 
 def _converter(column: Any) -> Callable[[Any], Any]:
