@@ -30,4 +30,4 @@ class HistoryEntry(Base):
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(200))
-    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -36,6 +36,8 @@ from dealplan.history.service import create_rows, update_rows
 HISTORY: Table = HistoryEntry.__table__  # type: ignore[assignment]
 
 CHUNK = 50_000
+# Inserts of at least this many rows may rebuild the table's indexes afterwards.
+BULK_INDEX_MIN = 50_000
 # Below this many file rows, existing records are looked up by key instead of read whole.
 LOOKUP_MAX = 2_000
 
@@ -115,6 +117,25 @@ def bulk_cache(session: Session, mebibytes: int = 128) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+
+
+@contextmanager
+def deferred_indexes(session: Session, table: Table, rows: int) -> Iterator[None]:
+    """On SQLite, for a bulk insert at least as large as the table, drop the table's
+    non-unique indexes for the insert and build them again after: sorting once beats
+    growing each index row by row. DDL is transactional in SQLite, so a failed import
+    still leaves the workspace as it was."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite" or rows < BULK_INDEX_MIN:
+        yield
+        return
+    held = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    indexes = [i for i in table.indexes if not i.unique] if held <= rows else []
+    for index in indexes:
+        index.drop(conn)
+    yield
+    for index in indexes:
+        index.create(conn)
 
 
 def is_empty(session: Session, table: Table) -> bool:
@@ -254,10 +275,11 @@ def write(
             pl.col(pl.Date).dt.strftime("%Y-%m-%d"),
             pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S%.6f"),
         )
-        for start in range(0, total, CHUNK):
-            conn.exec_driver_sql(str(compiled), rows.slice(start, CHUNK).rows())
-            if progress:
-                progress(label, min(start + CHUNK, total), total)
+        with deferred_indexes(session, table, total):
+            for start in range(0, total, CHUNK):
+                conn.exec_driver_sql(str(compiled), rows.slice(start, CHUNK).rows())
+                if progress:
+                    progress(label, min(start + CHUNK, total), total)
         return
     frame = frame.with_columns(pl.lit(v, pl.String).alias(k) for k, v in constants.items())
     for start in range(0, total, CHUNK):

@@ -64,7 +64,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_history")),
     )
     with op.batch_alter_table("history", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_history_at"), ["at"], unique=False)
         batch_op.create_index(
             "ix_history_entity_entity_id_at", ["entity", "entity_id", "at"], unique=False
         )
@@ -357,7 +356,6 @@ def downgrade() -> None:
     op.drop_table("settings")
     with op.batch_alter_table("history", schema=None) as batch_op:
         batch_op.drop_index("ix_history_entity_entity_id_at")
-        batch_op.drop_index(batch_op.f("ix_history_at"))
 
     op.drop_table("history")
     op.drop_table("accounts")
