@@ -27,7 +27,7 @@ err = Console(stderr=True)
 
 def report(exc: DealplanError) -> None:
     """Print a user error on stderr: one "error:" line, then one line per problem."""
-    err.print(f"[red]error:[/red] {rich_escape(str(exc))}", highlight=False)
+    err.print(f"[red]error:[/red] {rich_escape(str(exc))}", highlight=False, soft_wrap=True)
     if isinstance(exc, InputError):
         for p in exc.problems:
             # One problem per line, never folded, so `file:line:column` stays greppable.
