@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from dealplan.io import prepare, store
 from dealplan.io.prepare import Typed
 from dealplan.io.problems import Problem
-from dealplan.io.references import link_accounts, lookup
+from dealplan.io.references import link_file_accounts, lookup
 from dealplan.io.source import Source
 from dealplan.methodology import StageModel
 from dealplan.models import Contact
@@ -84,16 +84,8 @@ def plan(
     rows = rows.with_columns(
         created.alias("__created_at"), created.fill_null(at).alias("created_at")
     )
-    links = link_accounts(
-        session,
-        rows,
-        name="__account" if "account" in fields else None,
-        ref="__account_ref" if "account_ref" in fields else None,
-        at=at,
-    )
+    links = link_file_accounts(session, rows, fields, provided, at=at)
     rows = links.frame
-    if "account" in fields or "account_ref" in fields:
-        provided.append("account_id")
     wanted = [*provided, "external_id", "email", "name", "account_id"]
     if "reports_to" in fields:
         wanted.append("reports_to_id")

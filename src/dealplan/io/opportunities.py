@@ -13,7 +13,7 @@ from dealplan.io import prepare, store
 from dealplan.io.parse import currency_of
 from dealplan.io.prepare import Typed
 from dealplan.io.problems import Problem
-from dealplan.io.references import link_accounts
+from dealplan.io.references import link_file_accounts
 from dealplan.io.source import Source
 from dealplan.methodology import StageModel
 from dealplan.models import Deal
@@ -141,16 +141,8 @@ def plan(
     if problems or typed.problems:
         return [], problems, []
     deals, provided = _deal_rows(frame, fields)
-    links = link_accounts(
-        session,
-        deals,
-        name="__account" if "account" in fields else None,
-        ref="__account_ref" if "account_ref" in fields else None,
-        at=at,
-    )
+    links = link_file_accounts(session, deals, fields, provided, at=at)
     deals = links.frame
-    if "account" in fields or "account_ref" in fields:
-        provided.append("account_id")
     found_rows = store.existing(session, DEALS, deals, KEYS, provided)
     matched = store.match(deals, found_rows, KEYS)
     deal_plan = store.diff(

@@ -44,6 +44,28 @@ class AccountLinks:
     warnings: list[str] = field(default_factory=list)
 
 
+def link_file_accounts(
+    session: Session,
+    frame: pl.DataFrame,
+    fields: set[str],
+    provided: list[str],
+    *,
+    at: dt.datetime,
+) -> AccountLinks:
+    """`link_accounts` with the columns a profile maps (`__account` by name, `__account_ref`
+    by external id); when the file names accounts, `account_id` joins `provided`."""
+    links = link_accounts(
+        session,
+        frame,
+        name="__account" if "account" in fields else None,
+        ref="__account_ref" if "account_ref" in fields else None,
+        at=at,
+    )
+    if "account" in fields or "account_ref" in fields:
+        provided.append("account_id")
+    return links
+
+
 def link_accounts(
     session: Session,
     frame: pl.DataFrame,
