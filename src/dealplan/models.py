@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from dealplan.account.models import Account
+from dealplan.account.models import Account, KeywordCount
 from dealplan.activity.models import Activity
 from dealplan.contact.models import Contact
-from dealplan.deal.models import Deal, MeddpiccElement, Risk
+from dealplan.deal.models import Deal, DiscountRequest, GateOverride, MeddpiccElement, Risk
 from dealplan.history.models import HistoryEntry
 from dealplan.plan.models import MapItem, Milestone
 from dealplan.user.models import User
@@ -16,7 +16,10 @@ __all__ = [
     "Activity",
     "Contact",
     "Deal",
+    "DiscountRequest",
+    "GateOverride",
     "HistoryEntry",
+    "KeywordCount",
     "MapItem",
     "MeddpiccElement",
     "Milestone",
@@ -36,4 +39,7 @@ TRACKED: dict[str, type[Any]] = {
     "map_item": MapItem,
     "activity": Activity,
     "user": User,
+    "gate_override": GateOverride,
+    "discount_request": DiscountRequest,
+    "keyword_count": KeywordCount,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dealplan.database import Base
@@ -41,5 +41,24 @@ class Account(Base):
     nrr: Mapped[float | None] = mapped_column(Money)
     tier: Mapped[int | None] = mapped_column(Integer)
     strategic_fit: Mapped[bool | None] = mapped_column()
+    # ACC-8: potential deal size and whether the account is actively buying
+    potential_value: Mapped[float | None] = mapped_column(Money)
+    active_buying: Mapped[bool | None] = mapped_column()
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class KeywordCount(Base):
+    """ACC-10: employees matching a keyword, imported (never scraped), with when collected."""
+
+    __tablename__ = "keyword_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    keyword: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(200))
+    employees: Mapped[int] = mapped_column(Integer)
+    collected_on: Mapped[dt.date] = mapped_column(Date)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dealplan.database import Base
@@ -28,3 +28,5 @@ class Activity(Base):
     source: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(200))
+    # ACC-8 time allocation; PIPE-7 activity metrics
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)

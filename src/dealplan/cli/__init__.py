@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from dealplan.cli import admin_cmds, demo_cmd, io_cmds, read_cmds  # noqa: F401  (register commands)
+from dealplan.cli import (  # noqa: F401  (register commands)
+    admin_cmds,
+    demo_cmd,
+    health_cmds,
+    io_cmds,
+    plan_cmds,
+    qual_cmds,
+    read_cmds,
+)
 from dealplan.cli.app import app
 
 __all__ = ["app", "main"]

@@ -41,4 +41,8 @@ class Contact(Base):
     professional_risk: Mapped[str | None] = mapped_column(Text)
     motivations: Mapped[list[str] | None] = mapped_column(Json)
     personal_win_answers: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    # QUAL-6 CHESS for a champion {credibility, hunger, engagement, savvy, sponsorship: bool}
+    chess: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    # QUAL-5 thread quality {relevance, access, engagement, support, information: bool}
+    thread_checks: Mapped[dict[str, Any] | None] = mapped_column(Json)
     created_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

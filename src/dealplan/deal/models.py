@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dealplan.database import Base
-from dealplan.types import Money, StrEnumType
+from dealplan.types import Json, Money, StrEnumType
 
 
 class Deal(Base):
@@ -46,6 +47,57 @@ class Deal(Base):
     solution: Mapped[str | None] = mapped_column(Text)
     buying_process: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    # QUAL-3: EB access (direct, champion_mediated, unknown, blocked) and its checklist
+    # {item: true/false}: identified, confirmed_by_champion, met, agrees_problem,
+    # agrees_metrics, knows_price, understands_timeline
+    eb_access: Mapped[str | None] = mapped_column(StrEnumType)
+    eb_checklist: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    # QUAL-2 unified gate 3->4: the POC's success criteria were met
+    poc_success_met: Mapped[bool | None] = mapped_column()
+    compelling_event: Mapped[str | None] = mapped_column(Text)
+    # QUAL-9
+    competitive_position: Mapped[str | None] = mapped_column(StrEnumType)
+    competitor_type: Mapped[str | None] = mapped_column(StrEnumType)
+    # QUAL-4: seller scores {budget: 1-5, ...} and disqualifiers {code: true}
+    scorecard: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    disqualifiers: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    # ACC-7: the MAP check-in cadence in days (7 = weekly) and the next check-in
+    map_cadence_days: Mapped[int | None] = mapped_column(Integer)
+    next_checkin_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class GateOverride(Base):
+    """QUAL-2: a stage change made although exit criteria failed, with the reason given."""
+
+    __tablename__ = "gate_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[str] = mapped_column(String(80))
+    to_stage: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    unmet: Mapped[list[str] | None] = mapped_column(Json)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class DiscountRequest(Base):
+    """QUAL-10: a discount asked for, the approver it was routed to, and what was recorded."""
+
+    __tablename__ = "discount_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    percent: Mapped[float] = mapped_column(Float)
+    approver: Mapped[str] = mapped_column(StrEnumType)
+    reason: Mapped[str | None] = mapped_column(Text)
+    justification: Mapped[str | None] = mapped_column(Text)
+    quid_pro_quo: Mapped[str | None] = mapped_column(Text)
+    executive_sponsor: Mapped[str | None] = mapped_column(String(200))
+    business_case: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(StrEnumType, default="pending")
+    requested_by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class MeddpiccElement(Base):
