@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ BATCH = 5_000
 # Entities hung on a deal by deal_id, and the engines' names for them.
 DEAL_CHILDREN = ("meddpicc", "map_item", "milestone", "risk", "activity")
 # History values the engines read; other fields are decoded only when rewinding.
-DECODED_FIELDS = frozenset({"stage", "close_date", "due_date", "status", "side", "amount"})
+DECODED_FIELDS = frozenset({"stage", "close_date", "due_date"})
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -151,56 +151,74 @@ def _snapshot(types: dict[str, Any]) -> Any:
     return decode_snapshot
 
 
-def _rows(session: Session, entity: str, column: str, ids: Sequence[int]) -> list[Row]:
+def _fetch(session: Session, query: Any) -> list[Row]:
+    """Rows of `query` as dicts (plain tuples zipped with the column names: fast)."""
+    result = session.connection().execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
+
+
+def _rows(session: Session, entity: str, column: str, ids: Any) -> list[Row]:
+    """Rows of `entity` whose `column` is in `ids`: a list of ids, or a subquery of them."""
     table = _table(entity)
+    if not isinstance(ids, list | tuple):
+        return _fetch(session, select(table).where(table.c[column].in_(ids)))
     out: list[Row] = []
     for chunk in _chunks(ids):
-        result = session.execute(select(table).where(table.c[column].in_(chunk)))
-        out += [dict(r._mapping) for r in result]
+        out += _fetch(session, select(table).where(table.c[column].in_(chunk)))
     return out
 
 
-def _history(session: Session, entity: str, ids: Iterable[int]) -> list[History]:
-    h = HistoryEntry.__table__
-    cols = [
-        h.c.id,
-        h.c.entity,
-        h.c.entity_id,
-        h.c.op,
-        h.c.field,
-        h.c.old,
-        h.c.new,
-        h.c.actor,
-        h.c.at,
-    ]
+_H = HistoryEntry.__table__
+_H_COLS = (
+    _H.c.id,
+    _H.c.entity,
+    _H.c.entity_id,
+    _H.c.op,
+    _H.c.field,
+    _H.c.old,
+    _H.c.new,
+    _H.c.actor,
+    _H.c.at,
+)
+
+
+def _history(session: Session, entity: str, ids: Any) -> list[History]:
+    """History of the `entity` records `ids` (a list of ids, or a subquery of them)."""
+    base = select(*_H_COLS).where(_H.c.entity == entity)
+    if not isinstance(ids, list | tuple | set):
+        rows = session.connection().execute(base.where(_H.c.entity_id.in_(ids)))
+        return [History(*r) for r in rows]
     out: list[History] = []
     for chunk in _chunks(sorted(set(ids))):
-        q = select(*cols).where(h.c.entity == entity, h.c.entity_id.in_(chunk))
-        out += [History(*r) for r in session.execute(q)]
+        rows = session.connection().execute(base.where(_H.c.entity_id.in_(chunk)))
+        out += [History(*r) for r in rows]
     return out
 
 
 def _deleted(session: Session, entity: str, deal_ids: set[int]) -> dict[int, list[History]]:
     """History of `entity` records deleted since, by the deal they belonged to."""
-    h = HistoryEntry.__table__
-    q = select(h.c.entity_id, h.c.old).where(h.c.entity == entity, h.c.op == HistoryOp.DELETE)
+    q = select(_H.c.entity_id, _H.c.old).where(_H.c.entity == entity, _H.c.op == HistoryOp.DELETE)
     gone: dict[int, int] = {}
     for entity_id, old in session.execute(q):
         deal_id = (decode(old) or {}).get("deal_id")
         if deal_id in deal_ids:
             gone[entity_id] = deal_id
     by_deal: dict[int, list[History]] = defaultdict(list)
-    for entry in _history(session, entity, gone):
-        by_deal[gone[entry.entity_id]].append(entry)
+    if gone:
+        for entry in _history(session, entity, list(gone)):
+            by_deal[gone[entry.entity_id]].append(entry)
     return by_deal
 
 
 def open_deal_ids(session: Session, *, owner: str | None = None) -> list[int]:
     """Ids of open deals (of `owner`), by id."""
+    return list(session.scalars(_open_query(owner).order_by(Deal.id)))
+
+
+def _open_query(owner: str | None) -> Any:
     q = select(Deal.id).where(Deal.outcome == "open")
-    if owner is not None:
-        q = q.where(Deal.owner == owner)
-    return list(session.scalars(q.order_by(Deal.id)))
+    return q if owner is None else q.where(Deal.owner == owner)
 
 
 def closed_deal_ids(session: Session) -> list[int]:
@@ -209,35 +227,67 @@ def closed_deal_ids(session: Session) -> list[int]:
     return list(session.scalars(q))
 
 
+def load_open_bundles(session: Session, *, owner: str | None = None) -> list[DealBundle]:
+    """Bundles of every open deal (of `owner`), by id, read with a few set-based queries."""
+    return _load(session, _open_query(owner))
+
+
+def load_closed_bundles(session: Session) -> list[DealBundle]:
+    """Bundles of every won or lost deal, by id."""
+    return _load(session, select(Deal.id).where(Deal.outcome != "open"))
+
+
 def load_bundles(session: Session, deal_ids: Sequence[int]) -> list[DealBundle]:
     """Bundles for `deal_ids` (those that exist), in the order given."""
-    deals = {r["id"]: r for r in _rows(session, "deal", "id", deal_ids)}
-    ids = [i for i in deal_ids if i in deals]
+    return _load(session, list(deal_ids))
+
+
+def _load(session: Session, selection: Any) -> list[DealBundle]:
+    """Bundles for the deals `selection` names: a list of ids, or a subquery of ids."""
+    by_id = isinstance(selection, list)
+    deals = {r["id"]: r for r in _rows(session, "deal", "id", selection)}
+    ids = [i for i in selection if i in deals] if by_id else sorted(deals)
     id_set = set(ids)
     account_ids = sorted({r["account_id"] for r in deals.values() if r["account_id"]})
-    accounts = {r["id"]: r for r in _rows(session, "account", "id", account_ids)}
-    contacts = _rows(session, "contact", "account_id", account_ids)
+    if by_id:
+        accounts_sel: Any = account_ids
+    else:
+        accounts_sel = select(Deal.account_id).where(Deal.id.in_(selection)).distinct()
+    accounts = {r["id"]: r for r in _rows(session, "account", "id", accounts_sel)}
+    contacts = _rows(session, "contact", "account_id", accounts_sel)
     contacts_by_account: dict[int, dict[int, Row]] = defaultdict(dict)
     for c in contacts:
         contacts_by_account[c["account_id"]][c["id"]] = c
     children: dict[str, dict[int, dict[int, Row]]] = {}
     for entity in DEAL_CHILDREN:
         by_deal: dict[int, dict[int, Row]] = defaultdict(dict)
-        for r in _rows(session, entity, "deal_id", ids):
+        for r in _rows(session, entity, "deal_id", selection):
             by_deal[r["deal_id"]][r["id"]] = r
         children[entity] = by_deal
     history: dict[tuple[str, int], list[History]] = defaultdict(list)
+
+    def child_ids(entity: str) -> Any:
+        if by_id:
+            return [i for d in children[entity].values() for i in d]
+        table = _table(entity)
+        return select(table.c.id).where(table.c.deal_id.in_(selection))
+
+    contact_sel: Any = [c["id"] for c in contacts]
+    if not by_id:
+        contact_sel = select(_table("contact").c.id).where(
+            _table("contact").c.account_id.in_(accounts_sel)
+        )
     for entity, record_ids in (
-        ("deal", ids),
-        ("account", account_ids),
-        ("contact", [c["id"] for c in contacts]),
-        *((e, [i for d in children[e].values() for i in d]) for e in DEAL_CHILDREN),
+        ("deal", selection),
+        ("account", accounts_sel),
+        ("contact", contact_sel),
+        *((e, child_ids(e)) for e in DEAL_CHILDREN),
     ):
         for entry in _history(session, entity, record_ids):
             history[(entity, entry.entity_id)].append(entry)
     deleted = {e: _deleted(session, e, id_set) for e in DEAL_CHILDREN}
     overrides: dict[int, list[Row]] = defaultdict(list)
-    for o in _rows(session, "gate_override", "deal_id", ids):
+    for o in _rows(session, "gate_override", "deal_id", selection):
         overrides[o["deal_id"]].append(o)
     bundles = []
     for deal_id in ids:
@@ -256,9 +306,13 @@ def load_bundles(session: Session, deal_ids: Sequence[int]) -> list[DealBundle]:
             for rid in rows[entity]:
                 entries += history[(entity, rid)]
             entries += deleted[entity].get(deal_id, [])
-        entries.sort(key=lambda e: (e.at, e.id))
+        entries.sort(key=_order)
         bundles.append(DealBundle(deal_id, rows, entries, overrides.get(deal_id, [])))
     return bundles
+
+
+def _order(entry: History) -> tuple[dt.datetime, int]:
+    return (entry.at, entry.id)
 
 
 def facts_for(session: Session, *, deal_id: int, as_of: dt.datetime) -> DealFacts | None:

@@ -250,15 +250,15 @@ def build_facts(
 ) -> DealFacts:
     """The facts of one deal at `as_of` from its rows then and its history up to then.
 
-    `history` rows have entity, entity_id, op, field, old, new (decoded), actor and at;
-    entries after `as_of` are ignored. Deal fields stored as JSON may be None.
+    `history` rows have entity, entity_id, op, field, old, new (decoded), actor and at, in
+    the order they happened; entries after `as_of` are ignored. JSON deal fields may be None.
     """
     created: dict[tuple[str, int], dt.datetime] = {}
     map_events: list[MapEvent] = []
     stage_changes: list[Change] = []
     close_changes: list[Change] = []
     deal_created: dt.datetime | None = None
-    for h in sorted(history, key=lambda h: (h["at"], h.get("id", 0))):
+    for h in history:
         if h["at"] > as_of:
             continue
         entity, op = h["entity"], h["op"]
