@@ -26,13 +26,16 @@ from dealplan.enums import CommitteeRole as R
 def _roles(w: World, temp: str) -> list[R]:
     extra = [R.COACH, R.INFLUENCER, R.BLOCKER, R.PROCUREMENT, R.LEGAL]
     if temp == "hot":
+        # Procurement is always there: hot accounts' deals reach the proposal, where QUAL-5
+        # wants procurement or legal engaged.
         return [
             R.ECONOMIC_BUYER,
             R.CHAMPION,
             R.TECHNICAL_BUYER,
             R.USER_BUYER,
             R.COACH,
-            *w.rng.sample([R.INFLUENCER, R.BLOCKER, R.PROCUREMENT, R.LEGAL], w.rng.randint(1, 3)),
+            R.PROCUREMENT,
+            *w.rng.sample([R.INFLUENCER, R.BLOCKER, R.LEGAL], w.rng.randint(0, 2)),
         ]
     if temp == "warm":
         more = [R.TECHNICAL_BUYER, R.USER_BUYER, *extra]

@@ -236,7 +236,11 @@ class MapRun:
         at = w.at(day, w.rng.randint(13, 16))
         changed = False
         for it in mine:
-            if finish or it.due <= day + days(5):
+            if required and it.due < day - days(7):
+                # A healthy buyer does not leave their own task weeks late (MAP-3).
+                self._set(at, actor, it, status=St.COMPLETE.value)
+                changed = True
+            elif finish or it.due <= day + days(5):
                 if finish or w.chance(pace.buyer_done):
                     self._set(at, actor, it, status=St.COMPLETE.value)
                     changed = True

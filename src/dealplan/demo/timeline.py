@@ -86,16 +86,24 @@ def open_timeline(w: World, archetype: str, stage: int, dark: dt.date | None) ->
         assert dark is not None
         cutoff = dark - days(w.rng.randint(0, 4))
     low, high = IN_STAGE[archetype]
-    if archetype == "healthy" and stage == 1:
-        low, high = 14, 28
+    if archetype == "healthy":
+        # A healthy deal is not overdue in its stage: at most 1.2x the stage's usual time
+        # (HEALTH-1 calls 1.5x yellow); in Discovery long enough for a plan to be running.
+        high = min(high, sum(NORM[stage]) * 6 // 10)
+        if stage == 1:
+            low = 14
     cur = w.rng.randint(low, high)
     if cutoff is not None:
         cur = max(cur, (w.today - cutoff).days + 12)
     first = 0 if stage == 0 or w.chance(0.55) else 1
     durations = [w.rng.randint(*NORM[i]) for i in range(first, stage)]
-    if archetype == "healthy":
-        # A healthy plan has weeks of both sides' work behind it.
-        cur = max(cur, 40 - sum(durations))
+    short = 40 - sum(durations) - cur
+    if archetype == "healthy" and short > 0:
+        # A healthy plan has weeks of both sides' work behind it: the deal came through
+        # the earlier stages (not its current one) over at least 40 days.
+        if not durations:
+            first, durations = first - 1, [0]
+        durations[0] += short
     entered_now = w.today - days(cur)
     durations = _fit(w, durations, (entered_now - w.start).days - 4)
     created = entered_now - days(sum(durations))

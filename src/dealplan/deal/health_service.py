@@ -1,0 +1,252 @@
+"""Deal health over a workspace (HEALTH-1, HEALTH-2, MAP-5): load, rate, rank.
+
+The shell around `engines.deal_health`: it learns the stage norms from closed deals, loads
+open deals in chunks with `load_bundles` (a few queries per chunk, never one per deal),
+rewinds each in memory to `as_of`, runs the engines and ranks the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
+from dealplan.deal.models import Deal
+from dealplan.engines.deal_health import (
+    DealHealth,
+    deal_health,
+    first_turned,
+    health_timeline,
+)
+from dealplan.engines.facts import Change, DealFacts
+from dealplan.engines.map_health import RANK
+from dealplan.engines.stage_time import StageTime, stage_times
+from dealplan.engines.verdict import Level
+from dealplan.enums import HistoryOp
+from dealplan.errors import NotFoundError
+from dealplan.history.codec import decode
+from dealplan.history.models import HistoryEntry
+from dealplan.methodology.thresholds import Thresholds
+from dealplan.plan.service import workspace_thresholds
+from dealplan.workspace.service import stage_model
+
+# Deals rated per `load_bundles` call: bounds memory on large workspaces.
+CHUNK = 2_000
+
+__all__ = [
+    "Check",
+    "Rated",
+    "check",
+    "rate",
+    "review",
+    "stage_norms",
+    "workspace_thresholds",
+]
+
+
+def stage_norms(*, session: Session, as_of: dt.datetime, t: Thresholds) -> dict[str, StageTime]:
+    """Days in each open stage of the workspace's model, from deals closed by `as_of`.
+
+    Reads only the closed deals' creation and stage-change history in one query (the norms
+    need nothing else), so `review` does not load every closed deal in full. The result is
+    keyed by the model's open stages in the model's order, as `deal_health` expects.
+    """
+    h = HistoryEntry.__table__
+    q = (
+        select(h.c.entity_id, h.c.op, h.c.old, h.c.new, h.c.at, h.c.id)
+        .join(Deal, Deal.id == h.c.entity_id)
+        .where(
+            h.c.entity == "deal",
+            h.c.at <= as_of,
+            Deal.outcome != "open",
+            or_(Deal.closed_date.is_(None), Deal.closed_date <= as_of.date()),
+            or_(h.c.op == HistoryOp.CREATE, h.c.field == "stage"),
+        )
+        .order_by(h.c.entity_id, h.c.at, h.c.id)
+    )
+    created: dict[int, dt.datetime] = {}
+    moves: dict[int, list[Change]] = defaultdict(list)
+    for deal_id, op, old, new, at, _ in session.execute(q):
+        if op == HistoryOp.CREATE:
+            created.setdefault(deal_id, at)
+        else:
+            moves[deal_id].append(Change(at, decode(old), decode(new), ""))
+    closed = [
+        DealFacts(
+            id=deal_id,
+            name="",
+            stage="",
+            as_of=as_of,
+            stage_changes=tuple(moves.get(deal_id, ())),
+            created_at=at,
+        )
+        for deal_id, at in created.items()
+    ]
+    return stage_times(closed, stage_model(session=session), t)
+
+
+@dataclass(frozen=True)
+class Rated:
+    """One deal with its health, and the fields review shows beside it."""
+
+    deal_id: int
+    external_id: str | None
+    name: str
+    account: str | None
+    owner: str | None
+    stage: str
+    outcome: str
+    amount: float | None
+    close_date: dt.date | None
+    health: DealHealth
+
+    def as_dict(self, *, all_reasons: bool = False) -> dict[str, Any]:
+        """JSON-ready: the verdict's reasons (all, or those behind the level) and the step."""
+        h = self.health
+        reasons = h.verdict.reasons if all_reasons else h.top_reasons()
+        return {
+            "id": self.deal_id,
+            "external_id": self.external_id,
+            "name": self.name,
+            "account": self.account,
+            "owner": self.owner,
+            "stage": self.stage,
+            "outcome": self.outcome,
+            "amount": self.amount,
+            "close_date": self.close_date,
+            "level": h.level.value,
+            "risk": h.risk,
+            "reasons": [r.as_dict() for r in reasons],
+            "anti_patterns": [r.as_dict() for r in h.anti_patterns],
+            "next_action": h.next_action,
+            "playbook": h.playbook.as_dict() if h.playbook else None,
+        }
+
+
+def rate(
+    bundle: DealBundle, *, as_of: dt.datetime, norms: dict[str, StageTime], t: Thresholds
+) -> Rated | None:
+    """The deal in `bundle` rated as it stood at `as_of` (None if it did not exist yet)."""
+    facts = bundle.facts(as_of)
+    if facts is None:
+        return None
+    account_id = bundle.rows["deal"][bundle.deal_id].get("account_id")
+    acc = bundle.rows.get("account", {}).get(account_id) if account_id is not None else None
+    return Rated(
+        facts.id,
+        facts.external_id,
+        facts.name,
+        acc.get("name") if acc else None,
+        facts.owner,
+        facts.stage,
+        facts.outcome,
+        facts.amount,
+        facts.close_date,
+        deal_health(facts, norms, t),
+    )
+
+
+def rank_key(r: Rated) -> tuple[int, int, float, int]:
+    """Worst level first, then the higher risk score, then the larger amount."""
+    return (-RANK[r.health.level], -r.health.risk, -(r.amount or 0.0), r.deal_id)
+
+
+def review(
+    *,
+    session: Session,
+    as_of: dt.datetime,
+    owner: str | None = None,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Rated]:
+    """Every deal open at `as_of` (of `owner`), rated and ranked by risk; the first `limit`.
+
+    `progress(done, total)` is called after each chunk of deals.
+    """
+    t = workspace_thresholds(session=session)
+    norms = stage_norms(session=session, as_of=as_of, t=t)
+    ids = _candidates(session, as_of, owner)
+    rated: list[Rated] = []
+    for start in range(0, len(ids), CHUNK):
+        for bundle in load_bundles(session, ids[start : start + CHUNK]):
+            r = rate(bundle, as_of=as_of, norms=norms, t=t)
+            # Deals closed since `as_of` were open then; deals open now may be absent then.
+            if r is not None and r.outcome == "open":
+                rated.append(r)
+        if progress is not None:
+            progress(min(start + CHUNK, len(ids)), len(ids))
+    rated.sort(key=rank_key)
+    return rated if limit is None else rated[:limit]
+
+
+def _candidates(session: Session, as_of: dt.datetime, owner: str | None) -> list[int]:
+    """Deals that may have been open at `as_of`: open now, or closed after that day."""
+    ids = open_deal_ids(session, owner=owner)
+    q = select(Deal.id).where(Deal.outcome != "open", Deal.closed_date > as_of.date())
+    if owner is not None:
+        q = q.where(Deal.owner == owner)
+    later = list(session.scalars(q))
+    return sorted(set(ids) | set(later)) if later else ids
+
+
+@dataclass(frozen=True)
+class Check:
+    """`deal check`: the rated deal, its weekly health timeline and when it first turned."""
+
+    rated: Rated
+    timeline: Sequence[tuple[dt.date, Level]]
+    first_yellow: dt.date | None
+    first_red: dt.date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        h = self.rated.health
+        return {
+            **self.rated.as_dict(all_reasons=True),
+            "as_of": h.as_of,
+            "map": h.map.as_dict(),
+            "momentum": h.momentum.as_dict(),
+            "first_turned_yellow": self.first_yellow,
+            "first_turned_red": self.first_red,
+            "health_before_close": self.before_close.value if self.before_close else None,
+            "timeline": [{"date": d, "level": lv.value} for d, lv in self.timeline],
+        }
+
+    @property
+    def before_close(self) -> Level | None:
+        """A closed deal's verdict on the day before it closed (None for an open deal)."""
+        if self.rated.outcome == "open" or not self.timeline:
+            return None
+        return self.timeline[-1][1]
+
+
+def check(*, session: Session, deal_id: int, as_of: dt.datetime, step_days: int = 7) -> Check:
+    """HEALTH-1 and HEALTH-2 for one deal at `as_of`: verdict, timeline, first turned dates.
+
+    Raises NotFoundError when the deal did not exist at `as_of`.
+    """
+    t = workspace_thresholds(session=session)
+    norms = stage_norms(session=session, as_of=as_of, t=t)
+    bundles = load_bundles(session, [deal_id])
+    rated = rate(bundles[0], as_of=as_of, norms=norms, t=t) if bundles else None
+    if rated is None:
+        raise NotFoundError(f"deal {deal_id} did not exist yet on {as_of:%Y-%m-%d %H:%M}")
+    facts = bundles[0].facts(as_of)
+    assert facts is not None
+    start = (facts.created_at.date() if facts.created_at else None) or facts.created_date
+    end = as_of
+    if facts.outcome != "open" and facts.closed_date is not None:
+        # A closed deal's health is its life before the close (HEALTH-3 reads it so too).
+        end = min(as_of, dt.datetime.combine(facts.closed_date, dt.time()) - dt.timedelta(1e-6))
+    timeline = health_timeline(bundles[0], norms, t, start or end.date(), end, step_days)
+    return Check(
+        rated,
+        timeline,
+        first_turned(timeline, Level.YELLOW),
+        first_turned(timeline, Level.RED),
+    )
