@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dealplan.cli import (  # noqa: F401  (register commands)
     admin_cmds,
+    backtest_cmds,
     demo_cmd,
     health_cmds,
     io_cmds,
