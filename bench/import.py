@@ -15,11 +15,8 @@ into the same schema, peak memory under 1.5 GB.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rich.console import Console
@@ -27,21 +24,9 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.gen import write_csv
+from bench.proc import run
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(cmd: list[str]) -> tuple[float, float, str]:
-    """Run `cmd`; returns wall seconds, peak resident MB of that process, and its stdout."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    if status != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024, out
 
 
 def main() -> None:
