@@ -198,13 +198,17 @@ def review_cmd(
 ) -> None:
     """Pipeline review: every open deal ranked by risk, with reasons and this week's action."""
     moment = parse_as_of(as_of, utcnow())
-    with workspace(db) as session, _progress(err.is_terminal) as progress:
-        rated = health_service.review(session=session, as_of=moment, owner=owner, progress=progress)
-    shown = rated if limit is None else rated[:limit]
-    if as_json:
-        _print_json_lines(r.as_dict() for r in shown)
-        return
-    _render_review(rated, shown, moment.date().isoformat())
+    # The whole command makes millions of short-lived objects: see `bulk_work`.
+    with health_service.bulk_work():
+        with workspace(db) as session, _progress(err.is_terminal) as progress:
+            rated = health_service.review(
+                session=session, as_of=moment, owner=owner, progress=progress
+            )
+        shown = rated if limit is None else rated[:limit]
+        if as_json:
+            _print_json_lines(r.as_dict() for r in shown)
+            return
+        _render_review(rated, shown, moment.date().isoformat())
 
 
 def _render_review(rated: list[Rated], shown: list[Rated], day: str) -> None:

@@ -17,12 +17,15 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Level).index(self)
+        return _RANK[self]
+
+
+_RANK = {level: i for i, level in enumerate(Level)}
 
 
 def worst(levels: list[Level], default: Level = Level.GREEN) -> Level:
     """The worst of `levels` (green when there are none)."""
-    return max(levels, key=lambda lv: lv.rank, default=default)
+    return max(levels, key=_RANK.__getitem__, default=default)
 
 
 @dataclass(frozen=True)
