@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
@@ -26,17 +25,12 @@ from dealplan.engines.deal_health import (
     first_turned,
     health_timeline,
 )
-from dealplan.engines.facts import Change, DealFacts
 from dealplan.engines.map_health import RANK
-from dealplan.engines.stage_time import StageTime, stage_times
+from dealplan.engines.stage_time import StageTime
 from dealplan.engines.verdict import Level
-from dealplan.enums import HistoryOp
 from dealplan.errors import NotFoundError
-from dealplan.history.codec import decode
-from dealplan.history.models import HistoryEntry
 from dealplan.methodology.thresholds import Thresholds
-from dealplan.plan.service import workspace_thresholds
-from dealplan.workspace.service import stage_model
+from dealplan.plan.service import workspace_stage_times, workspace_thresholds
 
 # Deals rated per `load_bundles` call: bounds memory on large workspaces.
 CHUNK = 2_000
@@ -54,44 +48,9 @@ __all__ = [
 
 
 def stage_norms(*, session: Session, as_of: dt.datetime, t: Thresholds) -> dict[str, StageTime]:
-    """Days in each open stage of the workspace's model, from deals closed by `as_of`.
-
-    Reads only the closed deals' creation and stage-change history in one query (the norms
-    need nothing else), so `review` does not load every closed deal in full. The result is
-    keyed by the model's open stages in the model's order, as `deal_health` expects.
-    """
-    h = HistoryEntry.__table__
-    q = (
-        select(h.c.entity_id, h.c.op, h.c.old, h.c.new, h.c.at, h.c.id)
-        .join(Deal, Deal.id == h.c.entity_id)
-        .where(
-            h.c.entity == "deal",
-            h.c.at <= as_of,
-            Deal.outcome != "open",
-            or_(Deal.closed_date.is_(None), Deal.closed_date <= as_of.date()),
-            or_(h.c.op == HistoryOp.CREATE, h.c.field == "stage"),
-        )
-        .order_by(h.c.entity_id, h.c.at, h.c.id)
-    )
-    created: dict[int, dt.datetime] = {}
-    moves: dict[int, list[Change]] = defaultdict(list)
-    for deal_id, op, old, new, at, _ in session.execute(q):
-        if op == HistoryOp.CREATE:
-            created.setdefault(deal_id, at)
-        else:
-            moves[deal_id].append(Change(at, decode(old), decode(new), ""))
-    closed = [
-        DealFacts(
-            id=deal_id,
-            name="",
-            stage="",
-            as_of=as_of,
-            stage_changes=tuple(moves.get(deal_id, ())),
-            created_at=at,
-        )
-        for deal_id, at in created.items()
-    ]
-    return stage_times(closed, stage_model(session=session), t)
+    """Days in each open stage of the workspace's model, from deals closed by `as_of`, keyed
+    in the model's order as `deal_health` expects (one lean history query)."""
+    return workspace_stage_times(session=session, as_of=as_of, t=t)
 
 
 @dataclass(frozen=True)

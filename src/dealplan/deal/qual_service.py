@@ -33,6 +33,7 @@ from dealplan.methodology import (
     resolve_stage,
 )
 from dealplan.methodology.thresholds import Thresholds, default_thresholds, with_overrides
+from dealplan.plan.service import workspace_thresholds
 from dealplan.workspace.service import (
     METHODOLOGY,
     get_setting,
@@ -54,13 +55,7 @@ def thresholds_for(session: Session) -> Thresholds:
 
     Raises InputError when a stored override no longer fits the shipped thresholds.
     """
-    try:
-        return with_overrides(threshold_overrides(session=session))
-    except (KeyError, TypeError) as exc:
-        raise InputError(
-            f"a workspace threshold override is not valid: {exc.args[0]}; "
-            "reset it with `dealplan methodology set KEY --reset`"
-        ) from None
+    return workspace_thresholds(session=session)
 
 
 def parse_value(text: str) -> Any:
