@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -180,19 +181,31 @@ def stage_cmd(
         raise typer.Exit(1)
 
 
+def _deal_report(
+    ref: str,
+    as_of: str | None,
+    db: str | None,
+    as_json: bool,
+    build: Callable[..., dict[str, Any]],
+    draw: Callable[[dict[str, Any]], None],
+) -> None:
+    """A read-only report on one deal: built at --as-of, printed as JSON or drawn."""
+    moment = parse_as_of(as_of, utcnow())
+    with workspace(db) as session:
+        deal = deals.find(session=session, ref=ref)
+        data = build(session=session, deal=deal, as_of=moment)
+    if as_json:
+        print_json(data)
+        return
+    draw(data)
+
+
 @app.command("proposal-ready")
 def proposal_ready_cmd(
     ref: DealRef, as_of: AsOfOption = None, db: DbOption = None, as_json: JsonOption = False
 ) -> None:
     """Should the proposal go out? The EB checklist and the proposal decision tree."""
-    moment = parse_as_of(as_of, utcnow())
-    with workspace(db) as session:
-        deal = deals.find(session=session, ref=ref)
-        data = reports.proposal_report(session=session, deal=deal, as_of=moment)
-    if as_json:
-        print_json(data)
-        return
-    render.proposal(data)
+    _deal_report(ref, as_of, db, as_json, reports.proposal_report, render.proposal)
 
 
 @app.command("qualify")
@@ -201,14 +214,7 @@ def qualify_cmd(
 ) -> None:
     """Qualify a deal: scorecard /30, disqualifiers, MEDDPICC with red flags, EB, champion,
     threads, competition, risks, exit criteria and the aids for its stage."""
-    moment = parse_as_of(as_of, utcnow())
-    with workspace(db) as session:
-        deal = deals.find(session=session, ref=ref)
-        data = reports.qualification_report(session=session, deal=deal, as_of=moment)
-    if as_json:
-        print_json(data)
-        return
-    render.qualification(data)
+    _deal_report(ref, as_of, db, as_json, reports.qualification_report, render.qualification)
 
 
 @app.command("plan-type")
@@ -216,14 +222,7 @@ def plan_type_cmd(
     ref: DealRef, as_of: AsOfOption = None, db: DbOption = None, as_json: JsonOption = False
 ) -> None:
     """Full or simplified account plan for a deal, and why, with the numbers (ACC-6)."""
-    moment = parse_as_of(as_of, utcnow())
-    with workspace(db) as session:
-        deal = deals.find(session=session, ref=ref)
-        data = reports.plan_type_report(session=session, deal=deal, as_of=moment)
-    if as_json:
-        print_json(data)
-        return
-    render.plan_type(data)
+    _deal_report(ref, as_of, db, as_json, reports.plan_type_report, render.plan_type)
 
 
 @app.command("tiers")
