@@ -69,6 +69,7 @@ DbOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON on stdout (nothing else goes to stdout).")
 ]
+DealRef = Annotated[str, typer.Argument(metavar="ID", help="Deal id or external id.")]
 AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Date (YYYY-MM-DD) or time to look back to; default: now."),

@@ -15,6 +15,7 @@ from rich.progress import Progress
 from dealplan.cli.app import (
     AsOfOption,
     DbOption,
+    DealRef,
     JsonOption,
     _json_default,
     app,
@@ -56,7 +57,7 @@ def _money(amount: float | None) -> str:
 
 @deal_app.command("check")
 def deal_check_cmd(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Deal id or external id.")],
+    ref: DealRef,
     as_of: AsOfOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,

@@ -12,6 +12,7 @@ from dealplan.account import keyword_service
 from dealplan.cli.app import (
     AsOfOption,
     DbOption,
+    DealRef,
     JsonOption,
     app,
     err,
@@ -38,7 +39,7 @@ LEVEL_STYLE = {Level.GREEN: "green", Level.YELLOW: "yellow", Level.RED: "red", L
 
 @app.command("closing-plan")
 def closing_plan_cmd(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Deal id or external id.")],
+    ref: DealRef,
     to_map: Annotated[
         bool,
         typer.Option(

@@ -14,6 +14,7 @@ from dealplan.cli import qual_render as render
 from dealplan.cli.app import (
     AsOfOption,
     DbOption,
+    DealRef,
     JsonOption,
     app,
     err,
@@ -37,7 +38,6 @@ methodology_app = typer.Typer(
 )
 app.add_typer(methodology_app, name="methodology")
 
-DealRef = Annotated[str, typer.Argument(metavar="ID", help="Deal id or external id.")]
 ActorOption = Annotated[
     str | None,
     typer.Option("--actor", help="Who makes the change, as history records it (default: you)."),

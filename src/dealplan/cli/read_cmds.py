@@ -11,6 +11,7 @@ from dealplan.account.models import Account
 from dealplan.cli.app import (
     AsOfOption,
     DbOption,
+    DealRef,
     JsonOption,
     app,
     deal_app,
@@ -95,7 +96,7 @@ def _state_json(state: DealState, stages: list[dict[str, Any]]) -> dict[str, Any
 
 @deal_app.command("show")
 def deal_show_cmd(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Deal id or external id.")],
+    ref: DealRef,
     as_of: AsOfOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
