@@ -6,6 +6,7 @@ from dealplan.account.models import Account, KeywordCount
 from dealplan.activity.models import Activity
 from dealplan.contact.models import Contact
 from dealplan.deal.models import Deal, DiscountRequest, GateOverride, MeddpiccElement, Risk
+from dealplan.forecast.models import ForecastSnapshot  # noqa: F401  (PIPE-4 snapshots)
 from dealplan.history.models import HistoryEntry
 from dealplan.plan.models import MapItem, Milestone
 from dealplan.user.models import User

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dealplan.cli import (  # noqa: F401  (register commands)
     admin_cmds,
+    analysis_cmds,
     backtest_cmds,
     demo_cmd,
+    forecast_cmds,
     health_cmds,
     io_cmds,
+    pipeline_cmds,
     plan_cmds,
     qual_cmds,
     read_cmds,

@@ -6,16 +6,15 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dealplan.cli.app import DbOption, JsonOption, app, err, out, print_json, table, workspace
-from dealplan.config import database_url_from
 from dealplan.errors import InputError
-from dealplan.workspace.backup import backup, restore_file
-from dealplan.workspace.csv_export import export_csv
-from dealplan.workspace.exchange import export_document
+
+if TYPE_CHECKING:
+    pass
 
 
 class ExportFormat(StrEnum):
@@ -34,6 +33,9 @@ def export_cmd(
     db: DbOption = None,
 ) -> None:
     """Export the whole workspace, history included, as JSON or as one CSV per table."""
+    from dealplan.workspace.csv_export import export_csv
+    from dealplan.workspace.exchange import export_document
+
     with workspace(db) as session:
         if fmt is ExportFormat.CSV:
             if output == "-":
@@ -58,6 +60,9 @@ def backup_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Save a consistent single-file copy of the workspace (SQLite file, or JSON on PostgreSQL)."""
+    from dealplan.config import database_url_from
+    from dealplan.workspace.backup import backup
+
     kind = backup(url=database_url_from(db), target=file)
     if as_json:
         print_json({"file": str(file), "kind": kind, "bytes": file.stat().st_size})
@@ -75,6 +80,9 @@ def restore_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Replace the workspace with a backup (a SQLite backup or a workspace document)."""
+    from dealplan.config import database_url_from
+    from dealplan.workspace.backup import restore_file
+
     counts = restore_file(url=database_url_from(db), source=file, force=force)
     if as_json:
         print_json(counts)

@@ -7,19 +7,19 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
-from sqlalchemy.orm import Session
 from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 
-from dealplan.config import database_url_from
-from dealplan.database import open_workspace
 from dealplan.errors import DealplanError, InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -79,6 +79,9 @@ AsOfOption = Annotated[
 @contextmanager
 def workspace(db: str | None) -> Iterator[Session]:
     """Open the workspace named by `--db` (or the settings), migrated and in one transaction."""
+    from dealplan.config import database_url_from
+    from dealplan.database import open_workspace
+
     with open_workspace(database_url_from(db)) as session:
         yield session
 

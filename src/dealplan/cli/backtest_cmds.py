@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -19,8 +19,10 @@ from dealplan.cli.app import (
     table,
     workspace,
 )
-from dealplan.deal.backtest import backtest_health
-from dealplan.history.service import utcnow
+
+if TYPE_CHECKING:
+    pass
+
 
 backtest_app = typer.Typer(
     help="Replay history to measure how well the rules work.", no_args_is_help=True
@@ -36,6 +38,9 @@ def backtest_health_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Replay every closed deal week by week: how early did health turn red before losses?"""
+    from dealplan.deal.backtest import backtest_health
+    from dealplan.history.service import utcnow
+
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
         if err.is_terminal and not as_json:

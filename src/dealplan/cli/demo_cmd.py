@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,11 +17,10 @@ from dealplan.cli.app import (
     table,
     workspace,
 )
-from dealplan.demo import build_demo
-from dealplan.demo.service import WorkspaceNotEmptyError
-from dealplan.demo.summary import summarize
-from dealplan.history.service import utcnow
-from dealplan.workspace.exchange import row_counts, wipe
+
+if TYPE_CHECKING:
+    pass
+
 
 DEFAULT_SEED = 42
 DemoAsOf = Annotated[
@@ -48,6 +47,12 @@ def demo_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Create a demo workspace: 40 accounts, 200 deals, MAPs and 6-9 months of history."""
+    from dealplan.demo import build_demo
+    from dealplan.demo.service import WorkspaceNotEmptyError
+    from dealplan.demo.summary import summarize
+    from dealplan.history.service import utcnow
+    from dealplan.workspace.exchange import row_counts, wipe
+
     moment = parse_as_of(as_of, utcnow())
     started = time.perf_counter()
     with workspace(db) as session:

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -28,11 +28,11 @@ from dealplan.cli.app import (
     table,
     workspace,
 )
-from dealplan.deal import health_service
-from dealplan.deal import service as deals
-from dealplan.deal.health_service import Check, Rated
-from dealplan.engines.verdict import Level, Reason
-from dealplan.history.service import utcnow
+
+if TYPE_CHECKING:
+    from dealplan.deal.health_service import Check, Rated
+    from dealplan.engines.verdict import Level, Reason
+
 
 # A progress bar (on stderr, on a terminal) only for reviews at least this large.
 PROGRESS_MIN_DEALS = 3_000
@@ -40,6 +40,8 @@ STYLE = {"green": "green", "yellow": "yellow", "red": "red", "dead": "bold red"}
 
 
 def _level(level: Level | str) -> str:
+    from dealplan.engines.verdict import Level
+
     value = Level(level).value
     return f"[{STYLE[value]}]{value.upper()}[/]"
 
@@ -63,6 +65,10 @@ def deal_check_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Deal health: the verdict with every reason, anti-patterns, MAP health, next action."""
+    from dealplan.deal import health_service
+    from dealplan.deal import service as deals
+    from dealplan.history.service import utcnow
+
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
         deal = deals.find(session=session, ref=ref)
@@ -198,6 +204,9 @@ def review_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Pipeline review: every open deal ranked by risk, with reasons and this week's action."""
+    from dealplan.deal import health_service
+    from dealplan.history.service import utcnow
+
     moment = parse_as_of(as_of, utcnow())
     # The whole command makes millions of short-lived objects: see `bulk_work`.
     with health_service.bulk_work():
@@ -213,6 +222,8 @@ def review_cmd(
 
 
 def _render_review(rated: list[Rated], shown: list[Rated], day: str) -> None:
+    from dealplan.engines.verdict import Level
+
     counts = {lv.value: 0 for lv in Level}
     for r in rated:
         counts[r.health.level.value] += 1

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -20,12 +20,13 @@ from rich.progress import (
 )
 
 from dealplan.cli.app import DbOption, JsonOption, app, err, out, print_json, table, workspace
-from dealplan.config import Settings
 from dealplan.io import stages
-from dealplan.io.importer import ImportReport, import_file
 from dealplan.io.profiles import KINDS, PROFILES
-from dealplan.io.store import Progress as ProgressFn
-from dealplan.workspace import service as ws
+
+if TYPE_CHECKING:
+    from dealplan.io.importer import ImportReport
+    from dealplan.io.store import Progress as ProgressFn
+
 
 stage_map_app = typer.Typer(
     help="How stage labels in imported files map onto the workspace's stages.",
@@ -67,6 +68,9 @@ def import_cmd(
     The whole file is checked before anything is written; any bad row stops the import
     with every problem listed as file:line:column, and the workspace is left unchanged.
     """
+    from dealplan.config import Settings
+    from dealplan.io.importer import import_file
+
     option = stages.parse_option(stage_map) if stage_map else None
     settings = Settings()
     with workspace(db) as session, _progress(enabled=not as_json) as progress:
@@ -91,6 +95,8 @@ def import_cmd(
 @contextmanager
 def _progress(*, enabled: bool) -> Iterator[ProgressFn | None]:
     """A Rich progress bar on stderr for big files, only on a terminal (PLAT-6)."""
+    from dealplan.config import Settings
+
     if not enabled or not sys.stderr.isatty():
         yield None
         return
@@ -142,6 +148,8 @@ def _summary(report: ImportReport) -> None:
 @stage_map_app.command("show")
 def stage_map_show(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the workspace's stage model, its own mappings and the model's built-in aliases."""
+    from dealplan.workspace import service as ws
+
     with workspace(db) as session:
         model = ws.stage_model(session=session)
         mapping = ws.stage_map(session=session)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from dealplan.account import keyword_service
 from dealplan.cli.app import (
     AsOfOption,
     DbOption,
@@ -23,16 +22,14 @@ from dealplan.cli.app import (
     table,
     workspace,
 )
-from dealplan.deal import service as deals
-from dealplan.engines.closing_plan import ClosingPlan
-from dealplan.engines.keywords import KeywordAnalysis
 from dealplan.engines.verdict import Level
 from dealplan.errors import InputError
-from dealplan.history.service import utcnow
 from dealplan.methodology.thresholds import Thresholds
-from dealplan.plan import service as plans
-from dealplan.reports import account_plan_build, account_plan_output
-from dealplan.reports.render import FORMATS
+
+if TYPE_CHECKING:
+    from dealplan.engines.closing_plan import ClosingPlan
+    from dealplan.engines.keywords import KeywordAnalysis
+
 
 LEVEL_STYLE = {Level.GREEN: "green", Level.YELLOW: "yellow", Level.RED: "red", Level.DEAD: "red"}
 
@@ -52,6 +49,10 @@ def closing_plan_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The seller's steps from the deal's stage to close, dated from the workspace's history."""
+    from dealplan.deal import service as deals
+    from dealplan.history.service import utcnow
+    from dealplan.plan import service as plans
+
     now = utcnow()
     moment = parse_as_of(as_of, now)
     if to_map and moment > now:
@@ -163,6 +164,10 @@ def keywords_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Import keyword counts for an account and show its keyword analysis (ACC-10)."""
+    from dealplan.account import keyword_service
+    from dealplan.history.service import utcnow
+    from dealplan.plan import service as plans
+
     now = utcnow()
     moment = parse_as_of(as_of, now)
     with workspace(db) as session:
@@ -290,6 +295,10 @@ def account_plan_cmd(
 ) -> None:
     """The account plan document: summary, org chart, personal wins, MEDDPICC, risks, MAP,
     health, checklist and next steps (ACC-11)."""
+    from dealplan.history.service import utcnow
+    from dealplan.reports import account_plan_build, account_plan_output
+    from dealplan.reports.render import FORMATS
+
     chosen = fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "md")
     chosen = {"markdown": "md", "htm": "html"}.get(chosen, chosen)
     if chosen not in FORMATS:

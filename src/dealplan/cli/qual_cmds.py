@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,15 +23,13 @@ from dealplan.cli.app import (
     print_json,
     workspace,
 )
-from dealplan.deal import qual_reports as reports
-from dealplan.deal import qual_service as qs
-from dealplan.deal import service as deals
-from dealplan.engines.discount import tiers_table
 from dealplan.errors import InputError
-from dealplan.history.service import utcnow
 from dealplan.methodology import MODELS
 from dealplan.methodology.thresholds import default_thresholds
-from dealplan.workspace.service import stage_model
+
+if TYPE_CHECKING:
+    pass
+
 
 methodology_app = typer.Typer(
     help="The stage model and thresholds in force (QUAL-1).", no_args_is_help=True
@@ -52,6 +50,9 @@ def _actor(actor: str | None) -> str:
 def methodology_show_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the stage model in force (stages, probabilities, criteria, checklists) and the
     thresholds in force."""
+    from dealplan.deal import qual_service as qs
+    from dealplan.workspace.service import stage_model
+
     with workspace(db) as session:
         model = stage_model(session=session)
         t = qs.thresholds_for(session)
@@ -76,6 +77,8 @@ def methodology_use_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Choose the workspace's stage model: a shipped one, or your own from a TOML file."""
+    from dealplan.deal import qual_service as qs
+
     path = Path(spec)
     if spec not in MODELS and not path.is_file():
         raise InputError(f"{spec!r} is neither a shipped model ({', '.join(MODELS)}) nor a file")
@@ -124,6 +127,8 @@ def methodology_set_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Override a threshold for this workspace (validated), or --reset it."""
+    from dealplan.deal import qual_service as qs
+
     if (value is None) == (not reset):
         raise InputError("give a VALUE, or --reset (not both)")
     parsed = None if reset else qs.parse_value(value or "")
@@ -161,6 +166,10 @@ def stage_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Move a deal to STAGE through the stage gate: refused while exit criteria fail."""
+    from dealplan.deal import qual_service as qs
+    from dealplan.deal import service as deals
+    from dealplan.history.service import utcnow
+
     now = utcnow()
     with workspace(db) as session:
         deal = deals.find(session=session, ref=ref)
@@ -190,6 +199,9 @@ def _deal_report(
     draw: Callable[[dict[str, Any]], None],
 ) -> None:
     """A read-only report on one deal: built at --as-of, printed as JSON or drawn."""
+    from dealplan.deal import service as deals
+    from dealplan.history.service import utcnow
+
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
         deal = deals.find(session=session, ref=ref)
@@ -205,6 +217,8 @@ def proposal_ready_cmd(
     ref: DealRef, as_of: AsOfOption = None, db: DbOption = None, as_json: JsonOption = False
 ) -> None:
     """Should the proposal go out? The EB checklist and the proposal decision tree."""
+    from dealplan.deal import qual_reports as reports
+
     _deal_report(ref, as_of, db, as_json, reports.proposal_report, render.proposal)
 
 
@@ -214,6 +228,8 @@ def qualify_cmd(
 ) -> None:
     """Qualify a deal: scorecard /30, disqualifiers, MEDDPICC with red flags, EB, champion,
     threads, competition, risks, exit criteria and the aids for its stage."""
+    from dealplan.deal import qual_reports as reports
+
     _deal_report(ref, as_of, db, as_json, reports.qualification_report, render.qualification)
 
 
@@ -222,6 +238,8 @@ def plan_type_cmd(
     ref: DealRef, as_of: AsOfOption = None, db: DbOption = None, as_json: JsonOption = False
 ) -> None:
     """Full or simplified account plan for a deal, and why, with the numbers (ACC-6)."""
+    from dealplan.deal import qual_reports as reports
+
     _deal_report(ref, as_of, db, as_json, reports.plan_type_report, render.plan_type)
 
 
@@ -236,6 +254,9 @@ def tiers_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Account tiers by potential, and time spent per tier against 40/35/20/5 (ACC-8)."""
+    from dealplan.deal import qual_reports as reports
+    from dealplan.history.service import utcnow
+
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
         data = reports.tiers_report(session=session, as_of=moment, days=days)
@@ -273,6 +294,11 @@ def discount_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Route a discount request to its approver and record it, or --list the requests."""
+    from dealplan.deal import qual_service as qs
+    from dealplan.deal import service as deals
+    from dealplan.engines.discount import tiers_table
+    from dealplan.history.service import utcnow
+
     now = utcnow()
     if not list_only and (percent is None or reason is None):
         raise InputError("give PERCENT and --reason (or --list)")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
 from dealplan.cli.app import err, out, show, table
-from dealplan.deal.qual_service import StageMove
-from dealplan.engines.criteria import CRITERIA
 from dealplan.methodology import StageModel
 from dealplan.methodology.thresholds import Thresholds
+
+if TYPE_CHECKING:
+    from dealplan.deal.qual_service import StageMove
+
 
 STYLE = {"green": "green", "yellow": "yellow", "red": "red", "dead": "red"}
 
@@ -60,6 +62,8 @@ def methodology_data(
     model: StageModel, t: Thresholds, overrides: dict[str, Any], shipped: Thresholds
 ) -> dict[str, Any]:
     """`methodology show` as data: the model, the criteria it names, and the thresholds."""
+    from dealplan.engines.criteria import CRITERIA
+
     defaults = dict(_flatten(shipped.as_dict()))
     used = {k for s in model.stages for k in (*s.entry_criteria, *s.exit_criteria)}
     return {

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import func, select
 
-from dealplan.account.models import Account
 from dealplan.cli.app import (
     AsOfOption,
     DbOption,
@@ -21,16 +19,20 @@ from dealplan.cli.app import (
     table,
     workspace,
 )
-from dealplan.deal import service as deals
-from dealplan.deal.models import Deal
 from dealplan.errors import NotFoundError
-from dealplan.history.rebuild import DealState, deal_as_of, stage_timeline
-from dealplan.history.service import utcnow
+
+if TYPE_CHECKING:
+    from dealplan.history.rebuild import DealState
 
 
 @app.command("accounts")
 def accounts_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List accounts with their open pipeline."""
+    from sqlalchemy import func, select
+
+    from dealplan.account.models import Account
+    from dealplan.deal.models import Deal
+
     with workspace(db) as session:
         open_value = func.coalesce(func.sum(Deal.amount).filter(Deal.outcome == "open"), 0)
         q = (
@@ -69,6 +71,8 @@ def deals_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List deals, filtered by stage, owner or open."""
+    from dealplan.deal import service as deals
+
     with workspace(db) as session:
         q = deals.listing_query(stage=stage, owner=owner, open_only=open_only)
         rows = [deals.summary(d, a) for d, a in session.execute(q)]
@@ -102,6 +106,10 @@ def deal_show_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Show one deal with MEDDPICC, committee and MAP, as it stands or stood on --as-of."""
+    from dealplan.deal import service as deals
+    from dealplan.history.rebuild import deal_as_of, stage_timeline
+    from dealplan.history.service import utcnow
+
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
         deal = deals.find(session=session, ref=ref)

@@ -4,40 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import polars as pl
-from sqlalchemy import String
 
 from dealplan.io import parse
 from dealplan.io.problems import Problem
 from dealplan.io.source import Source
 from dealplan.io.stages import Resolution, how_to_map
 from dealplan.io.vocab import ENUMS
-from dealplan.models import Account, Activity, Contact, Deal
 
-# The table whose column lengths bound each kind's text fields, and fields stored elsewhere.
-KIND_TABLE: dict[str, Any] = {
-    "opportunities": Deal,
-    "accounts": Account,
-    "contacts": Contact,
-    "activities": Activity,
-    "history": None,
-}
-OTHER_LIMITS: dict[str, Any] = {
-    "account": Account.__table__.c.name,
-    "account_ref": Account.__table__.c.external_id,
-    "deal": Deal.__table__.c.external_id,
-    "deal_ref": Deal.__table__.c.external_id,
-    "contact": Contact.__table__.c.email,
-    "reports_to": Contact.__table__.c.name,
-    "hq_city": Account.__table__.c.hq,
-    "hq_state": Account.__table__.c.hq,
-    "hq_country": Account.__table__.c.hq,
-    "first_name": Contact.__table__.c.name,
-    "last_name": Contact.__table__.c.name,
-    "actor": Activity.__table__.c.actor,
-}
+
+@cache
+def _tables() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The table whose column lengths bound each kind's text fields, and fields stored
+    elsewhere (imported here, so reading a deal file for analysis needs no ORM)."""
+    from dealplan.models import Account, Activity, Contact, Deal
+
+    kind_table: dict[str, Any] = {
+        "opportunities": Deal,
+        "accounts": Account,
+        "contacts": Contact,
+        "activities": Activity,
+        "history": None,
+    }
+    other_limits: dict[str, Any] = {
+        "account": Account.__table__.c.name,
+        "account_ref": Account.__table__.c.external_id,
+        "deal": Deal.__table__.c.external_id,
+        "deal_ref": Deal.__table__.c.external_id,
+        "contact": Contact.__table__.c.email,
+        "reports_to": Contact.__table__.c.name,
+        "hq_city": Account.__table__.c.hq,
+        "hq_state": Account.__table__.c.hq,
+        "hq_country": Account.__table__.c.hq,
+        "first_name": Contact.__table__.c.name,
+        "last_name": Contact.__table__.c.name,
+        "actor": Activity.__table__.c.actor,
+    }
+    return kind_table, other_limits
 
 
 @dataclass
@@ -51,8 +57,11 @@ class Typed:
 
 def limit(kind: str, name: str) -> int | None:
     """The most characters field `name` of `kind` can hold, from the table's column type."""
-    model = KIND_TABLE[kind]
-    column = OTHER_LIMITS.get(name)
+    from sqlalchemy import String
+
+    kind_table, other_limits = _tables()
+    model = kind_table[kind]
+    column = other_limits.get(name)
     if column is None and model is not None and name in model.__table__.c:
         column = model.__table__.c[name]
     if column is not None and isinstance(column.type, String) and column.type.length:
@@ -83,9 +92,11 @@ PARSERS: dict[str, Callable[[pl.Expr], parse.Parsed]] = {
 }
 
 
-def _parser(kind: str, name: str, type_: str) -> Callable[[pl.Expr], parse.Parsed]:
+def _parser(
+    kind: str, name: str, type_: str, *, limits: bool = True
+) -> Callable[[pl.Expr], parse.Parsed]:
     if type_ == "text":
-        size = limit(kind, name)
+        size = limit(kind, name) if limits else None
         return lambda raw: parse.text(raw, max_length=size)
     if type_ in ENUMS:
         vocab, what, shown = ENUMS[type_]
@@ -99,11 +110,14 @@ def typed(
     found: Mapping[str, int],
     types: Mapping[str, str],
     stages: Resolution | None,
+    *,
+    limits: bool = True,
 ) -> Typed:
     """Every found field parsed to its type; a problem for every bad cell.
 
     Stage fields map through `stages` (each distinct label was resolved once); an unknown
-    label is one problem naming every line it is on.
+    label is one problem naming every line it is on. `limits` False: text of any length
+    (the file is read for analysis, not stored).
     """
     values: list[pl.Expr] = []
     problems: list[pl.Expr] = []
@@ -117,7 +131,7 @@ def typed(
                 raw.replace_strict(mapping, default=None, return_dtype=pl.String).alias(name)
             )
             continue
-        parsed = _parser(kind, name, type_)(raw)
+        parsed = _parser(kind, name, type_, limits=limits)(raw)
         if parsed.fast is not None:
             # The common form first; the full parse runs only on the rows it left empty.
             values.append(parsed.fast.alias(name))

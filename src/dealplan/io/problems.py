@@ -29,14 +29,16 @@ def clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def fail(label: str, problems: Iterable[Problem]) -> InputError:
+def fail(
+    label: str, problems: Iterable[Problem], *, outcome: str = "nothing was imported"
+) -> InputError:
     """The error for `problems` in file `label`: nothing was imported, every problem listed."""
     found = sorted(set(problems))
     shown = [p.render(label) for p in found[:MAX_SHOWN]]
     if len(found) > MAX_SHOWN:
         shown.append(f"... and {len(found) - MAX_SHOWN:,} more problems")
     noun = "problem" if len(found) == 1 else "problems"
-    return InputError(f"{label}: {len(found):,} {noun} found; nothing was imported", shown)
+    return InputError(f"{label}: {len(found):,} {noun} found; {outcome}", shown)
 
 
 def fail_one(label: str, line: int, column: int, message: str) -> InputError:

@@ -12,9 +12,10 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
+from typing import Any
 
 KINDS = ("opportunities", "accounts", "contacts", "activities", "history")
-PROFILES = ("auto", "generic", "salesforce", "hubspot")
+PROFILES = ("auto", "generic", "salesforce", "hubspot", "maven", "ibm")
 
 Table = Mapping[str, tuple[str, ...]]
 
@@ -48,8 +49,17 @@ TYPES: dict[str, dict[str, str]] = {
         "currency": "currency",
         "type": "text",
         "segment": "text",
+        "region": "text",
         "last_activity_date": "date",
         "notes": "text",
+        "map_exists": "boolean",
+        "eb_engaged": "boolean",
+        "terms_agreed": "boolean",
+        "paper_process_known": "boolean",
+        "timeline_confirmed": "boolean",
+        "no_competing_priorities": "boolean",
+        "champion_confident": "boolean",
+        "explicit_yes": "boolean",
     },
     "accounts": {
         "external_id": "text",
@@ -133,10 +143,28 @@ def _tables() -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
     data = tomllib.loads(text)
     return {
         profile: {
-            kind: {f: tuple(names) for f, names in fields.items()} for kind, fields in kinds.items()
+            kind: {f: tuple(names) for f, names in fields.items()}
+            for kind, fields in kinds.items()
+            if kind in KINDS
         }
         for profile, kinds in data.items()
     }
+
+
+@cache
+def _raw() -> dict[str, Any]:
+    text = (resources.files(__package__) / "profiles.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def stage_map(profile: str) -> dict[str, str]:
+    """Stage labels a profile's tool uses that the stage models do not know (label -> stage)."""
+    return dict(_raw().get(profile, {}).get("stage_map", {}))
+
+
+def deal_file_extras() -> dict[str, tuple[str, ...]]:
+    """Column names of the fields only deal files (the analysis commands) read."""
+    return {f: tuple(names) for f, names in _raw()["deal_files"]["extra"].items()}
 
 
 # Headers, exactly as the tool writes them, that give a profile away (auto).
@@ -192,13 +220,18 @@ def table(kind: str, profile: str) -> Table:
     return tables[profile].get(kind) or tables["generic"][kind]
 
 
-def match(columns: Sequence[str], kind: str, profile: str) -> dict[str, int]:
-    """Field -> index of the file column feeding it, for the fields the file has."""
+def match(
+    columns: Sequence[str], kind: str, profile: str, *, extra: Table | None = None
+) -> dict[str, int]:
+    """Field -> index of the file column feeding it, for the fields the file has.
+
+    `extra`: more fields and their names, matched after the profile's own."""
     index: dict[str, int] = {}
     for i, name in enumerate(columns):
         index.setdefault(normalise(name), i)
     found: dict[str, int] = {}
-    for fieldname, names in table(kind, profile).items():
+    fields = {**(extra or {}), **table(kind, profile)}
+    for fieldname, names in fields.items():
         for name in names:
             if normalise(name) in index:
                 found[fieldname] = index[normalise(name)]

@@ -21,7 +21,6 @@ import polars as pl
 from dealplan.errors import InputError
 from dealplan.io import csv_records
 from dealplan.io.problems import Problem, clip, fail, fail_one
-from dealplan.workspace.exchange import is_workspace_document
 
 BOM = b"\xef\xbb\xbf"
 SEPARATORS = (",", ";", "\t", "|")
@@ -257,6 +256,8 @@ def _polars_csv(
 
 
 def _read_json(path: Path, label: str, text: str) -> Source:
+    from dealplan.workspace.exchange import is_workspace_document
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -11,12 +11,13 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from dealplan.errors import InputError
 from dealplan.methodology import StageModel, normalise, resolve_stage
-from dealplan.workspace import service as workspace
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ def set_mapping(*, session: Session, label: str, stage: str) -> str:
 
     Returns the model's spelling of the stage; InputError when it is not a stage of the model.
     """
+    from dealplan.workspace import service as workspace
+
     mapping = workspace.stage_map(session=session)
     key = normalise(label)
     stale = [k for k in mapping if normalise(k) == key and k != label]
@@ -144,6 +147,8 @@ def unset(*, session: Session, label: str) -> str:
 
     Raises InputError when the workspace has no mapping for that label.
     """
+    from dealplan.workspace import service as workspace
+
     mapping = workspace.stage_map(session=session)
     key = normalise(label)
     found = next((k for k in mapping if normalise(k) == key), None)

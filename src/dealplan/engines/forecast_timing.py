@@ -1,0 +1,191 @@
+"""Close timing learnt by replaying past periods (PIPE-3).
+
+For a target window (deals open at `as_of`, won between `max(as_of, start)` and `end`), the
+same window is moved back one, two, ... periods. In each past window every deal open at its
+observation point is put in an age band (days since created), and the share of that value won
+inside the window is counted. The share per band is learnt per season position (month of the
+quarter, quarter of the year), shrunk toward the share over all positions, which is shrunk
+toward the share over all bands: `(won value / mean deal value + k * prior) / (deals + k)`.
+This is the empirical distribution of cycle lengths conditional on a deal having survived to
+its age, with the win rate folded in. The close rate (won or lost) is learnt the same way,
+by count, for deals whose win probability is set by hand.
+
+Only windows that ended by `as_of` and began on or after the period of the first known close
+are used, so no window looks past `as_of` and none predates the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from dealplan.engines.forecast_period import Period, add_months
+from dealplan.engines.forecast_settings import ForecastSettings
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Learnt rates by age band for the target's position, and the new-deal run rate."""
+
+    windows: list[str]  # labels of the past periods replayed
+    same_position: list[str]  # those in the target's season position
+    bands: pl.DataFrame  # band, label, deals, value, won_value, closed, won_rate, close_rate
+    new_run_rate: float  # value won from deals created inside a window, per window
+    new_windows: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "windows": self.windows,
+            "same_position": self.same_position,
+            "bands": self.bands.to_dicts(),
+            "new_run_rate": self.new_run_rate,
+            "new_windows": self.new_windows,
+        }
+
+
+def band_expr(observe: pl.Expr | dt.date, s: ForecastSettings) -> pl.Expr:
+    """Age band at `observe`: 0 for 0..band_days-1 days since created, capped at bands-1."""
+    obs = pl.lit(observe) if isinstance(observe, dt.date) else observe
+    days = (obs - pl.col("created_date")).dt.total_days()
+    return (days // s.band_days).clip(0, s.age_bands - 1).cast(pl.Int32).alias("band")
+
+
+def band_label(band: int, s: ForecastSettings) -> str:
+    lo = band * s.band_days
+    return f"{lo}+ days" if band == s.age_bands - 1 else f"{lo}-{lo + s.band_days - 1} days"
+
+
+def _windows(
+    target: Period, as_of: dt.date, first_close: dt.date | None, s: ForecastSettings
+) -> pl.DataFrame:
+    step = 1 if target.freq == "month" else 3
+    start = max(as_of, target.start)
+    rows: list[dict[str, Any]] = []
+    for k in range(1, s.max_windows + 1):
+        p = target.shifted(-k)
+        ws, we, obs = add_months(start, -k * step), p.end, add_months(as_of, -k * step)
+        if we > as_of:
+            continue
+        if first_close is None or p.end <= first_close:
+            break
+        rows.append({"k": k, "obs": obs, "ws": ws, "we": we, "pos": p.position, "label": p.label})
+    schema = {"k": pl.Int32, "obs": pl.Date, "ws": pl.Date, "we": pl.Date, "pos": pl.Int32}
+    return pl.DataFrame(rows, schema={**schema, "label": pl.String})
+
+
+def learn_timing(
+    deals: pl.LazyFrame, target: Period, as_of: dt.date, s: ForecastSettings
+) -> Timing:
+    """Replay past windows of `deals` (the deal table as known at `as_of`)."""
+    known = deals.select(
+        "created_date", "close_date", "outcome", pl.col("amount").cast(pl.Float64)
+    ).filter(pl.col("created_date").is_not_null())
+    first_close = (
+        known.filter(pl.col("outcome").is_in(["won", "lost"]) & (pl.col("close_date") < as_of))
+        .select(pl.col("close_date").min())
+        .collect()
+        .item()
+    )
+    windows = _windows(target, as_of, first_close, s)
+    same = windows.filter(pl.col("pos") == target.position)
+    empty_bands = _empty_bands(s)
+    if windows.height == 0:
+        return Timing([], [], empty_bands, 0.0, 0)
+    closed_in = pl.col("outcome").is_in(["won", "lost"]) & pl.col("close_date").is_between(
+        pl.col("ws"), pl.col("we"), closed="left"
+    )
+    won_in = (pl.col("outcome") == "won") & pl.col("close_date").is_between(
+        pl.col("ws"), pl.col("we"), closed="left"
+    )
+    cross = known.join(windows.lazy(), how="cross")
+    open_at = cross.filter(
+        (pl.col("created_date") <= pl.col("obs"))
+        & (pl.col("close_date").is_null() | (pl.col("close_date") >= pl.col("obs")))
+    ).with_columns(band_expr(pl.col("obs"), s), won=won_in, closed=closed_in)
+    mean_value = open_at.select(pl.col("amount").mean()).collect().item()
+    weight = pl.col("amount").fill_null(mean_value) if mean_value else pl.lit(1.0)
+    per = (
+        open_at.with_columns(w=weight)
+        .group_by("pos", "band")
+        .agg(
+            deals=pl.len(),
+            value=pl.col("w").sum(),
+            won_value=(pl.col("w") * pl.col("won")).sum(),
+            closed=pl.col("closed").sum(),
+        )
+        .collect()
+    )
+    rates = _shrunk_rates(per, target.position, (mean_value or 1.0), s)
+    new = (
+        cross.filter(
+            (pl.col("created_date") > pl.col("obs"))
+            & won_in
+            & (pl.col("created_date") < pl.col("we"))
+        )
+        .group_by("k", "pos")
+        .agg(v=pl.col("amount").fill_null(0.0).sum())
+        .collect()
+    )
+    per_window = windows.select("k", "pos").join(new, on=["k", "pos"], how="left").fill_null(0.0)
+    pick = per_window.filter(pl.col("pos") == target.position)
+    if pick.height == 0:
+        pick = per_window
+    mean_new = pick["v"].mean()
+    run_rate = float(mean_new) if isinstance(mean_new, int | float) else 0.0
+    return Timing(windows["label"].to_list(), same["label"].to_list(), rates, run_rate, pick.height)
+
+
+def _empty_bands(s: ForecastSettings) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "band": list(range(s.age_bands)),
+            "label": [band_label(b, s) for b in range(s.age_bands)],
+            "deals": [0] * s.age_bands,
+            "won_rate": [0.0] * s.age_bands,
+            "close_rate": [0.0] * s.age_bands,
+        },
+        schema={
+            "band": pl.Int32,
+            "label": pl.String,
+            "deals": pl.Int64,
+            "won_rate": pl.Float64,
+            "close_rate": pl.Float64,
+        },
+    )
+
+
+def _shrunk_rates(
+    per: pl.DataFrame, position: int, mean_value: float, s: ForecastSettings
+) -> pl.DataFrame:
+    k = s.prior_strength
+    tot = per.select(pl.col("deals").sum(), pl.col("won_value").sum(), pl.col("closed").sum())
+    n_all, won_all, closed_all = (float(x or 0) for x in tot.row(0))
+    won_all_rate = won_all / mean_value / n_all if n_all else 0.0
+    close_all_rate = closed_all / n_all if n_all else 0.0
+    pooled = per.group_by("band").agg(
+        pn=pl.col("deals").sum(), pw=pl.col("won_value").sum(), pc=pl.col("closed").sum()
+    )
+    mine = per.filter(pl.col("pos") == position).select(
+        "band", mn="deals", mw="won_value", mc="closed"
+    )
+    bands = pl.DataFrame({"band": list(range(s.age_bands))}, schema={"band": pl.Int32})
+    t = bands.join(pooled, on="band", how="left").join(mine, on="band", how="left").fill_null(0)
+    pooled_won = (pl.col("pw") / mean_value + k * won_all_rate) / (pl.col("pn") + k)
+    pooled_close = (pl.col("pc") + k * close_all_rate) / (pl.col("pn") + k)
+    labels = pl.DataFrame(
+        {"band": list(range(s.age_bands)), "label": [band_label(b, s) for b in range(s.age_bands)]},
+        schema={"band": pl.Int32, "label": pl.String},
+    )
+    return (
+        t.join(labels, on="band")
+        .with_columns(
+            deals=pl.col("mn").cast(pl.Int64),
+            pooled_deals=pl.col("pn").cast(pl.Int64),
+            won_rate=((pl.col("mw") / mean_value + k * pooled_won) / (pl.col("mn") + k)).clip(0, 1),
+            close_rate=((pl.col("mc") + k * pooled_close) / (pl.col("mn") + k)).clip(0, 1),
+        )
+        .select("band", "label", "deals", "pooled_deals", "won_rate", "close_rate")
+    )
