@@ -8,7 +8,8 @@ need_apt=()
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || need_apt+=(postgresql)
 command -v runuser >/dev/null || need_apt+=(util-linux)
 # PDF documents (WeasyPrint needs Pango; pdftoppm/pdftotext check the pages) and fonts.
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core; do
+# Chromium for the page tests (Playwright drives /usr/bin/chromium; no browser downloads).
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
