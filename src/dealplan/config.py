@@ -17,6 +17,22 @@ class Settings(BaseSettings):
     max_import_mb: int = 2048
     # Files with more data rows than this get a progress bar on a terminal (PLAT-6).
     progress_min_rows: int = 10_000
+    # Web app (docs/web.md): the cookie-signing secret; empty means one generated and kept in
+    # the workspace's settings table on first start.
+    secret_key: str = ""
+    # Where the web app is reached: links printed by `dealplan serve` and mailed to people.
+    base_url: str = "http://127.0.0.1:8000"
+    # A deal-room link stops working this many days after it was created (PLAT-3).
+    room_days: int = 90
+    # Outgoing mail for deal-room notifications and digests (MAP-7); no host, no mail.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "dealplan@localhost"
+    smtp_starttls: bool = False
+    # The admin's password set by `dealplan serve`; empty means generated and printed once.
+    admin_password: str = ""
 
 
 def database_url_from(db: str | None, settings: Settings | None = None) -> str:

@@ -9,6 +9,7 @@ from dealplan.deal.models import Deal, DiscountRequest, GateOverride, MeddpiccEl
 from dealplan.forecast.models import ForecastSnapshot  # noqa: F401  (PIPE-4 snapshots)
 from dealplan.history.models import HistoryEntry
 from dealplan.plan.models import MapItem, Milestone
+from dealplan.room.models import Comment, Room, RoomGuest, SignOff  # noqa: F401  (MAP-7, MAP-8)
 from dealplan.user.models import User
 from dealplan.workspace.models import Setting
 

@@ -14,6 +14,8 @@ from dealplan.cli import (  # noqa: F401  (register commands)
     plan_cmds,
     qual_cmds,
     read_cmds,
+    room_cmds,
+    web_cmds,
 )
 from dealplan.cli.app import app
 

@@ -1,0 +1,237 @@
+"""Web load bench: MAP updates and room pages against a bare FastAPI endpoint, on loopback.
+
+Run as `python -m bench.web [--clients 50] [--rounds 20]`. It builds a SQLite workspace with
+one deal, one MAP item per client and a deal room, starts two uvicorn servers in child
+processes (the dealplan app, and a bare FastAPI app with one JSON endpoint), and drives each
+with `--clients` concurrent clients doing a fixed number of requests (it stops by itself):
+
+- bare:        GET of the bare endpoint (2 x rounds per client);
+- map update:  each client is a buyer guest of the room (its own cookie session) and PATCHes
+               its own MAP item through the room API with the version check (PLAT-4), CSRF
+               token, history and notification hook included;
+- room page:   GET /room/{token}, the full buyer page.
+
+It prints p50/p95/p99 latency and throughput per kind. Targets (SQLite): p99 of MAP updates
+at most 50 ms; MAP-update throughput at least 30% of the bare endpoint's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+HEADER = "X-CSRF-Token"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def build_workspace(url: str, clients: int) -> tuple[str, list[int]]:
+    """One deal, one MAP item per client, an open room; returns the room token and item ids."""
+    from dealplan.database import make_engine, migrate, session_factory
+    from dealplan.deal.models import Deal
+    from dealplan.history.service import recording, utcnow
+    from dealplan.plan.models import MapItem
+    from dealplan.room.service import create_room
+    from dealplan.web.auth import ensure_admin
+
+    engine = make_engine(url)
+    migrate(engine)
+    now = utcnow()
+    with session_factory(engine).begin() as session, recording(session, actor="bench", at=now):
+        admin = ensure_admin(session=session, password="bench")  # noqa: S106  (a throwaway workspace)
+        deal = Deal(name="Bench Corp — rollout", stage="Proposal", amount=250_000)
+        session.add(deal)
+        session.flush()
+        items = [
+            MapItem(deal_id=deal.id, action=f"Step {i + 1}", side="buyer", status="not_started")
+            for i in range(clients)
+        ]
+        session.add_all(items)
+        session.flush()
+        _room, token = create_room(
+            session=session, deal_id=deal.id, created_by=admin.user_id, as_of=now
+        )
+        ids = [i.id for i in items]
+    engine.dispose()
+    return token, ids
+
+
+def bare_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/bare")
+    def bare() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+def serve(kind: str, port: int, url: str) -> None:
+    """Child process: serve the dealplan app (kind "app") or the bare app on `port`."""
+    import uvicorn
+
+    app: FastAPI
+    if kind == "app":
+        from dealplan.config import Settings
+        from dealplan.web.app import create_app
+
+        settings = Settings(
+            base_url=f"http://127.0.0.1:{port}",
+            secret_key="bench-secret",  # noqa: S106
+            smtp_host="",
+        )
+        app = create_app(database_url=url, settings=settings)
+    else:
+        app = bare_app()
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def start(kind: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "bench.web", "--serve", kind, "--port", str(port), "--db", url]
+    proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/openapi.json", timeout=1)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit(f"{kind} server did not start")
+
+
+async def _bare_client(base: str, n: int, out: list[float]) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        for _ in range(n):
+            t = time.perf_counter()
+            r = await client.get("/bare")
+            out.append(time.perf_counter() - t)
+            r.raise_for_status()
+
+
+async def _guest(base: str, token: str, name: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=120)
+    first = await client.get(f"/api/room/{token}")
+    client.headers[HEADER] = first.headers[HEADER]
+    (await client.post(f"/api/room/{token}/join", json={"name": name})).raise_for_status()
+    return client
+
+
+async def _updates(
+    client: httpx.AsyncClient, token: str, item_id: int, n: int, out: list[float]
+) -> None:
+    version = 1
+    for k in range(n):
+        status = "in_progress" if k % 2 == 0 else "blocked"
+        t = time.perf_counter()
+        r = await client.patch(
+            f"/api/room/{token}/items/{item_id}", json={"status": status, "base_version": version}
+        )
+        out.append(time.perf_counter() - t)
+        r.raise_for_status()
+        version = r.json()["version"]
+
+
+async def _pages(client: httpx.AsyncClient, token: str, n: int, out: list[float]) -> None:
+    for _ in range(n):
+        t = time.perf_counter()
+        r = await client.get(f"/room/{token}")
+        out.append(time.perf_counter() - t)
+        r.raise_for_status()
+
+
+async def run_load(
+    app_base: str, bare_base: str, token: str, items: list[int], rounds: int
+) -> dict[str, tuple[list[float], float]]:
+    """Latencies (s) and wall time (s) per kind of request."""
+    results: dict[str, tuple[list[float], float]] = {}
+    lat: list[float] = []
+    t0 = time.perf_counter()
+    await asyncio.gather(*(_bare_client(bare_base, 2 * rounds, lat) for _ in items))
+    results["bare FastAPI endpoint"] = (lat, time.perf_counter() - t0)
+    guests = await asyncio.gather(*(_guest(app_base, token, f"Buyer {i}") for i in items))
+    try:
+        lat = []
+        t0 = time.perf_counter()
+        await asyncio.gather(
+            *(_updates(g, token, i, rounds, lat) for g, i in zip(guests, items, strict=True))
+        )
+        results["MAP item update (room API)"] = (lat, time.perf_counter() - t0)
+        lat = []
+        t0 = time.perf_counter()
+        await asyncio.gather(*(_pages(g, token, rounds, lat) for g in guests))
+        results["room page (HTML)"] = (lat, time.perf_counter() - t0)
+    finally:
+        await asyncio.gather(*(g.aclose() for g in guests))
+    return results
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def report(results: dict[str, tuple[list[float], float]], clients: int) -> None:
+    bare_rps = len(results["bare FastAPI endpoint"][0]) / results["bare FastAPI endpoint"][1]
+    print(f"{clients} concurrent clients, loopback, SQLite")
+    print("| requests | count | p50 ms | p95 ms | p99 ms | req/s | vs bare |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, (lat, wall) in results.items():
+        rps = len(lat) / wall
+        print(
+            f"| {name} | {len(lat):,} | {_pct(lat, 50) * 1000:.1f} | {_pct(lat, 95) * 1000:.1f} "
+            f"| {_pct(lat, 99) * 1000:.1f} | {rps:,.0f} | {rps / bare_rps:.0%} |"
+        )
+    upd = results["MAP item update (room API)"]
+    p99 = _pct(upd[0], 99) * 1000
+    share = len(upd[0]) / upd[1] / bare_rps
+    print(
+        f"target: MAP update p99 <= 50 ms: {p99:.1f} ms ({'met' if p99 <= 50 else 'NOT met'}); "
+        f"throughput >= 30% of bare: {share:.0%} ({'met' if share >= 0.3 else 'NOT met'})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--serve", choices=["app", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.port, args.db)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{os.path.join(tmp, 'bench.db')}"
+        token, items = build_workspace(url, args.clients)
+        app_proc, app_base = start("app", url)
+        bare_proc, bare_base = start("bare", url)
+        try:
+            results = asyncio.run(run_load(app_base, bare_base, token, items, args.rounds))
+        finally:
+            for proc in (app_proc, bare_proc):
+                proc.terminate()
+                proc.wait(timeout=10)
+    report(results, args.clients)
+
+
+if __name__ == "__main__":
+    main()
