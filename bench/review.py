@@ -4,8 +4,10 @@
 
 For each size, generates a SQLite workspace of open deals with 10 history rows each
 (bench/gen_workspace.py), then in the same run, each in its own process: a bare read of every
-row review needs (plain SELECTs, rows fetched into Python), review timed in the process, and
-the whole `dealplan review --json` command. Target (issue 3): review within 3x of the bare read.
+row review needs (plain SELECTs, rows fetched into Python), review timed in the process (read,
+features, every deal's level and risk, ranking: bench/timed_review.py), and the whole
+`dealplan review --json` command (start-up, review, and every deal's reasons built and printed).
+Target (issue 3): review within 3x of the bare read.
 """
 
 from __future__ import annotations

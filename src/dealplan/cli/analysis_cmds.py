@@ -80,9 +80,12 @@ def winloss_cmd(
     from dealplan.cli.analysis_render import render_winloss
     from dealplan.cli.deal_source import load_deals
     from dealplan.engines.analysis_settings import shipped
-    from dealplan.engines.winloss import winloss
+    from dealplan.engines.winloss import columns, winloss
 
     day = parse_date("--as-of", as_of)
+    wanted = columns(shipped())
+    if accounts is not None:
+        wanted = (*wanted, "account", "industry")
     frame = load_deals(
         deals or data,
         db=db,
@@ -90,6 +93,7 @@ def winloss_cmd(
         profile=profile,
         stage_map=stage_map,
         price_list=price_list,
+        columns=wanted,
     )
     if accounts is not None:
         frame = with_account_industry(frame, accounts)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -43,6 +45,87 @@ class DealplanGroup(TyperGroup):
         except DealplanError as exc:
             report(exc)
             raise typer.Exit(exc.exit_code) from None
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        plain_options(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            plain_options(command, ctx)
+        return name, command, rest
+
+
+def plain_options(command: Any, ctx: ClickContext) -> None:
+    """Give the command's plain options (text, flag, whole or decimal number, path, list of
+    text) a coercion that needs no Pydantic.
+
+    Typer builds a Pydantic type adapter for every option of the command it runs, which imports
+    Pydantic: about a tenth of a second of each command's start-up. A value that is not
+    plainly of its type (a sign, an exponent, an empty path) still goes to Typer's own
+    coercion, so what is accepted and every message stay Typer's.
+    """
+    from typer._coercion import RuntimeParam
+    from typer.core import _TyperParameter
+
+    for param in command.get_params(ctx):  # with the --help option
+        if (
+            isinstance(param, _TyperParameter)
+            and getattr(param, "_runtime_param", None) is None
+            and _is_plain(param.type_descriptor.annotation, param.type_descriptor.parameter_info)
+        ):
+            descriptor = param.type_descriptor
+            param._runtime_param = _plain_param(RuntimeParam)(
+                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+            )
+
+
+def _is_plain(annotation: Any, info: Any) -> bool:
+    from typing import get_args, get_origin
+
+    if info.parser is not None:
+        return False
+    if get_origin(annotation) is list:
+        return get_args(annotation) == (str,)
+    return annotation in (str, bool, int, float, Path)
+
+
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def _plain_param(base: type) -> type:
+    """The RuntimeParam subclass for plain options (built on first use: Typer's own class)."""
+    from typer._coercion import build_runtime_param
+    from typer._param_types import coerce_cli_path
+
+    class PlainParam(base):  # type: ignore[misc]
+        def _coerce_value(self, value: Any, param: Any, ctx: ClickContext) -> Any:
+            kind = self.annotation
+            if kind is bool and isinstance(value, bool):
+                return value
+            if isinstance(value, str):
+                if kind is str:
+                    return value
+                if kind is int and _WHOLE.fullmatch(value) and self._within(int(value)):
+                    return int(value)
+                if kind is float and _DECIMAL.fullmatch(value) and self._within(float(value)):
+                    return float(value)
+                if kind is Path and value:
+                    path = Path(value)
+                    info = self.parameter_info
+                    return coerce_cli_path(path, info, path_type=Path, param=param, ctx=ctx)
+            elif kind == list[str] and all(isinstance(v, str) for v in value):
+                return list(value)
+            return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
+
+        def _within(self, number: float) -> bool:
+            """Inside the option's bounds (outside: Typer clamps or says so)."""
+            low, high = self.parameter_info.min, self.parameter_info.max
+            return (low is None or number >= low) and (high is None or number <= high)
+
+    return PlainParam
 
 
 app = typer.Typer(

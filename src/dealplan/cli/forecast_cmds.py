@@ -6,6 +6,7 @@ PIPE-2, PIPE-3 (forecast and calibration), PIPE-4 (snapshots, accuracy, backtest
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -86,7 +87,9 @@ def _load(
     profile: str,
     stage_map: list[str] | None,
     price_list: Path | None,
+    columns: Collection[str] | None = None,
 ) -> pl.LazyFrame:
+    """The deals of `data` (and the closed deals of `history`); `columns`: those read."""
     import polars as pl
 
     from dealplan.cli.deal_source import load_deals
@@ -101,6 +104,7 @@ def _load(
                 profile=profile,
                 stage_map=stage_map,
                 price_list=price_list,
+                columns=columns,
             )
         )
 
@@ -123,7 +127,7 @@ def _run(
     stage_map: list[str] | None,
     price_list: Path | None,
 ) -> Any:
-    from dealplan.engines.forecast import forecast
+    from dealplan.engines.forecast import columns, forecast
     from dealplan.engines.forecast_period import parse_period
     from dealplan.errors import InputError
     from dealplan.forecast.settings import forecast_settings
@@ -141,6 +145,7 @@ def _run(
         profile=profile,
         stage_map=stage_map,
         price_list=price_list,
+        columns=columns(forecast_settings()),
     )
     return forecast(frame, period, day, forecast_settings())
 

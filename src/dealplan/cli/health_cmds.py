@@ -226,7 +226,7 @@ def _render_review(rated: list[Rated], shown: list[Rated], day: str) -> None:
 
     counts = {lv.value: 0 for lv in Level}
     for r in rated:
-        counts[r.health.level.value] += 1
+        counts[r.level.value] += 1
     summary = ", ".join(f"{n} {lv}" for lv, n in counts.items())
     title = f"Pipeline review as of {day}: {len(rated)} open deals ({summary})"
     if len(shown) < len(rated):

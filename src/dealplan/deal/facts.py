@@ -28,7 +28,7 @@ BATCH = 5_000
 # Entities hung on a deal by deal_id, and the engines' names for them.
 DEAL_CHILDREN = ("meddpicc", "map_item", "milestone", "risk", "activity")
 # History values the engines read; other fields are decoded only when rewinding.
-DECODED_FIELDS = frozenset({"stage", "close_date", "due_date"})
+DECODED_FIELDS = frozenset({"stage", "close_date", "due_date", "status"})
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:

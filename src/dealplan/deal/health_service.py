@@ -2,7 +2,9 @@
 
 The shell around `engines.deal_health`: it learns the stage norms from closed deals, loads
 open deals in chunks with `load_bundles` (a few queries per chunk, never one per deal),
-rewinds each in memory to `as_of`, runs the engines and ranks the results.
+rewinds each in memory to `as_of`, runs the engines and ranks the results. At the present,
+review reads whole tables instead, ranks every deal by the level and risk decided over the
+whole feature frame, and builds a deal's reasons when they are first shown (`Later`).
 """
 
 from __future__ import annotations
@@ -11,20 +13,26 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
 from dealplan.deal.models import Deal
+from dealplan.deal.review_read import newest_history, read_accounts, read_tables
 from dealplan.engines.deal_health import (
     DealHealth,
     deal_health,
     first_turned,
+    health_of,
     health_timeline,
 )
+from dealplan.engines.health_features import HealthFeatures
+from dealplan.engines.health_frame import features_frame, records
+from dealplan.engines.health_rank import rank_table
 from dealplan.engines.map_health import RANK
 from dealplan.engines.stage_time import StageTime
 from dealplan.engines.verdict import Level
@@ -53,9 +61,39 @@ def stage_norms(*, session: Session, as_of: dt.datetime, t: Thresholds) -> dict[
     return workspace_stage_times(session=session, as_of=as_of, t=t)
 
 
+class Later:
+    """Deals of one review whose `DealHealth` is built when first asked for: review ranks
+    them by level and risk alone (engines/health_rank.py) and builds the reasons of the
+    deals it shows, a block of rows of the feature frame at a time."""
+
+    BLOCK = 256
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        as_of: dt.datetime,
+        norms: dict[str, StageTime],
+        t: Thresholds,
+    ) -> None:
+        self.frame, self.as_of, self.norms, self.t = frame, as_of, norms, t
+        self.blocks: dict[int, list[HealthFeatures]] = {}
+
+    def health(self, row: int) -> DealHealth:
+        block, at = divmod(row, self.BLOCK)
+        found = self.blocks.get(block)
+        if found is None:
+            rows = self.frame.slice(block * self.BLOCK, self.BLOCK)
+            found = self.blocks[block] = records(rows, self.as_of)
+        return health_of(found[at], self.norms, self.t)
+
+
 @dataclass(frozen=True)
 class Rated:
-    """One deal with its health, and the fields review shows beside it."""
+    """One deal with its health level and risk, and the fields review shows beside it.
+
+    `source` is the deal's `DealHealth`, or where a review builds it when first asked
+    (`health` builds it once and keeps it).
+    """
 
     deal_id: int
     external_id: str | None
@@ -66,7 +104,18 @@ class Rated:
     outcome: str
     amount: float | None
     close_date: dt.date | None
-    health: DealHealth
+    level: Level
+    risk: int
+    source: DealHealth | tuple[Later, int] = field(repr=False, compare=False)
+
+    @property
+    def health(self) -> DealHealth:
+        found = self.source
+        if isinstance(found, DealHealth):
+            return found
+        made = found[0].health(found[1])
+        object.__setattr__(self, "source", made)
+        return made
 
     def as_dict(self, *, all_reasons: bool = False) -> dict[str, Any]:
         """JSON-ready: the verdict's reasons (all, or those behind the level) and the step."""
@@ -82,8 +131,8 @@ class Rated:
             "outcome": self.outcome,
             "amount": self.amount,
             "close_date": self.close_date,
-            "level": h.level.value,
-            "risk": h.risk,
+            "level": self.level.value,
+            "risk": self.risk,
             "reasons": [r.as_dict() for r in reasons],
             "anti_patterns": [r.as_dict() for r in h.anti_patterns],
             "next_action": h.next_action,
@@ -100,6 +149,7 @@ def rate(
         return None
     account_id = bundle.rows["deal"][bundle.deal_id].get("account_id")
     acc = bundle.rows.get("account", {}).get(account_id) if account_id is not None else None
+    health = deal_health(facts, norms, t)
     return Rated(
         facts.id,
         facts.external_id,
@@ -110,13 +160,15 @@ def rate(
         facts.outcome,
         facts.amount,
         facts.close_date,
-        deal_health(facts, norms, t),
+        health.level,
+        health.risk,
+        health,
     )
 
 
 def rank_key(r: Rated) -> tuple[int, int, float, int]:
     """Worst level first, then the higher risk score, then the larger amount."""
-    return (-RANK[r.health.level], -r.health.risk, -(r.amount or 0.0), r.deal_id)
+    return (-RANK[r.level], -r.risk, -(r.amount or 0.0), r.deal_id)
 
 
 @contextmanager
@@ -150,8 +202,14 @@ def review(
     """
     t = workspace_thresholds(session=session)
     norms = stage_norms(session=session, as_of=as_of, t=t)
+    newest = newest_history(session)
+    if newest is None or as_of >= newest:
+        rated = review_now(
+            session=session, as_of=as_of, norms=norms, t=t, owner=owner, progress=progress
+        )
+        return rated if limit is None else rated[:limit]
     ids = _candidates(session, as_of, owner)
-    rated: list[Rated] = []
+    rated = []
     with bulk_work():
         for start in range(0, len(ids), CHUNK):
             for bundle in load_bundles(session, ids[start : start + CHUNK]):
@@ -163,6 +221,65 @@ def review(
                 progress(min(start + CHUNK, len(ids)), len(ids))
         rated.sort(key=rank_key)
     return rated if limit is None else rated[:limit]
+
+
+def review_now(
+    *,
+    session: Session,
+    as_of: dt.datetime,
+    norms: dict[str, StageTime],
+    t: Thresholds,
+    owner: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Rated]:
+    """`review` when nothing changed after `as_of`: every open deal's features computed at
+    once over whole tables (engines/health_frame.py), its level and risk decided over the
+    whole frame (engines/health_rank.py), and its reasons built when shown."""
+    tables = read_tables(session, owner=owner)
+    deals = tables.deals.join(
+        read_accounts(session).rename({"id": "account_id", "name": "account"}),
+        on="account_id",
+        how="left",
+    ).sort("id")
+    frame = features_frame(tables, as_of, t)
+    ranks = rank_table(frame, as_of, norms, t).with_row_index("row")
+    later = Later(frame, as_of, norms, t)
+    columns = ["id", "external_id", "name", "account", "owner", "stage", "outcome", "amount"]
+    ranked = (
+        deals.select(*columns, "close_date")
+        .join(ranks, left_on="id", right_on="deal_id")
+        .sort(
+            pl.col("rank"),
+            pl.col("risk"),
+            pl.col("amount").fill_null(0.0),
+            pl.col("id"),
+            descending=[True, True, True, False],
+        )
+    )
+    levels = list(Level)
+    rated = []
+    for i, ext, name, acc, who, stage, outcome, amount, close, rank, risk, row in ranked.select(
+        *columns, "close_date", "rank", "risk", "row"
+    ).iter_rows():
+        rated.append(
+            Rated(
+                i,
+                ext,
+                name,
+                acc,
+                who,
+                stage,
+                outcome,
+                amount,
+                close,
+                levels[rank],
+                risk,
+                (later, row),
+            )
+        )
+    if progress is not None:
+        progress(len(rated), len(rated))
+    return rated
 
 
 def _candidates(session: Session, as_of: dt.datetime, owner: str | None) -> list[int]:

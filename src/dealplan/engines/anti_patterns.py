@@ -8,14 +8,14 @@ behind most of them (threads, EB, MEDDPICC) already weigh in through HEALTH-1's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from dealplan.engines import committee
-from dealplan.engines.committee import EbReport, ThreadReport
+from dealplan.engines.committee import eb_rules
 from dealplan.engines.facts import DealFacts
-from dealplan.engines.map_health import setting, status
+from dealplan.engines.health_common import setting
+from dealplan.engines.health_features import HealthFeatures, features_of
 from dealplan.engines.verdict import Level, Reason
 from dealplan.methodology.thresholds import Thresholds
 
@@ -40,50 +40,53 @@ def _proposal_stages(t: Thresholds) -> frozenset[str]:
     return frozenset(setting(t, "health.proposal_stages"))
 
 
-def eb_checklist(facts: DealFacts, eb: EbReport) -> dict[str, bool | None]:
+def eb_checklist(
+    recorded: Mapping[str, bool], identified: bool, met: bool, statuses: Mapping[str, str]
+) -> dict[str, bool | None]:
     """QUAL-3's checklist as far as the data shows it: True, False, or None (not known).
 
     Items never recorded are inferred where MEDDPICC says so (met and agreeing on the problem
     or metrics means the EB was met and that element validated); price and timeline are
     unknown unless recorded.
     """
-    recorded = {k: bool(v) for k, v in facts.eb_checklist.items()}
-    pain = status(facts, "identified_pain") == "validated"
-    metrics = status(facts, "metrics") == "validated"
+    pain = statuses.get("identified_pain") == "validated"
+    metrics = statuses.get("metrics") == "validated"
     return {
-        "identified": recorded.get("identified", eb.person is not None),
-        "met": eb.met,
-        "agrees_problem": recorded.get("agrees_problem", eb.met and pain),
-        "agrees_metrics": recorded.get("agrees_metrics", eb.met and metrics),
+        "identified": recorded.get("identified", identified),
+        "met": met,
+        "agrees_problem": recorded.get("agrees_problem", met and pain),
+        "agrees_metrics": recorded.get("agrees_metrics", met and metrics),
         "knows_price": recorded.get("knows_price"),
         "understands_timeline": recorded.get("understands_timeline"),
     }
 
 
 def anti_patterns(
-    facts: DealFacts,
-    t: Thresholds,
-    stages: Sequence[str] = (),
-    *,
-    threads: ThreadReport | None = None,
-    eb: EbReport | None = None,
+    facts: DealFacts, t: Thresholds, stages: Sequence[str] = ()
 ) -> tuple[Reason, ...]:
-    """QUAL-8: every anti-pattern the deal shows at `facts.as_of`.
+    """QUAL-8: every anti-pattern the deal shows at `facts.as_of` (see `anti_patterns_of`)."""
+    f = features_of(facts, t)
+    _, met, _, _ = eb_rules_of(f, t)
+    return anti_patterns_of(f, t, stages, eb_met=met)
+
+
+def anti_patterns_of(
+    f: HealthFeatures, t: Thresholds, stages: Sequence[str], *, eb_met: bool
+) -> tuple[Reason, ...]:
+    """QUAL-8: every anti-pattern the deal `f` shows at `f.as_of`.
 
     `stages` is the stage model's open stages in order (needed for "past discovery" and for
-    a stage history that skipped discovery); pass the committee reports when already made.
+    a stage history that skipped discovery); `eb_met` is QUAL-3's finding.
     """
-    threads = threads or committee.threads(facts, t)
-    eb = eb or committee.eb_access(facts, t)
     found: list[Reason] = []
-    open_deal = facts.outcome == "open"
+    open_deal = f.outcome == "open"
     disc = discovery_index(stages, t)
-    here = _index(stages, facts.stage)
+    here = _index(stages, f.stage)
     past_discovery = disc >= 0 and here > disc
     proposal = _proposal_stages(t)
 
-    if open_deal and threads.single_threaded and here >= max(disc, 0):
-        names = [p.name for p in facts.committee if committee.is_engaged(p)]
+    if open_deal and len(f.engaged) <= 1 and here >= max(disc, 0):
+        names = list(f.engaged)
         found.append(
             _found(
                 "single_threading",
@@ -91,12 +94,12 @@ def anti_patterns(
                 f"single-threaded: everything rides on {names[0]}"
                 if names
                 else "single-threaded: no engaged contact is carrying the deal inside",
-                {"engaged": names, "committee": len(facts.committee)},
+                {"engaged": names, "committee": f.committee},
                 "multi-thread: ask your contact to bring two more stakeholders to the next call",
             )
         )
-    if open_deal and (facts.stage in proposal or _sent_proposal(facts)):
-        checklist = eb_checklist(facts, eb)
+    if open_deal and (f.stage in proposal or f.proposal_sent):
+        checklist = eb_checklist(f.eb_checklist, f.eb_name is not None, eb_met, f.statuses)
         failing = [k for k, v in checklist.items() if v is False]
         if failing:
             found.append(
@@ -105,20 +108,21 @@ def anti_patterns(
                     Level.YELLOW,
                     "proposal stage before the EB checklist holds: "
                     + ", ".join(k.replace("_", " ") for k in failing),
-                    {"stage": facts.stage, "checklist": checklist, "failing": failing},
+                    {"stage": f.stage, "checklist": checklist, "failing": failing},
                     "hold pricing until the EB has agreed the problem, the metrics and the "
                     "timeline",
                 )
             )
-    demo = [s for s in facts.signals if s.type == "demo"]
     unknown = (
-        [e for e in ("identified_pain", "metrics") if status(facts, e) == "unknown"] if demo else []
+        [e for e in ("identified_pain", "metrics") if f.status(e) == "unknown"]
+        if f.first_demo
+        else []
     )
-    skipped = _skipped(facts, stages, disc)
-    if open_deal and ((demo and unknown) or skipped):
+    skipped = _skipped(f, stages, disc)
+    if open_deal and ((f.first_demo and unknown) or skipped):
         evidence: dict[str, Any] = {"unknown": unknown, "skipped_from": skipped}
-        if demo:
-            evidence["first_demo"] = demo[0].at
+        if f.first_demo:
+            evidence["first_demo"] = f.first_demo
         found.append(
             _found(
                 "demo_before_discovery",
@@ -126,31 +130,26 @@ def anti_patterns(
                 (
                     f"demo given while {', '.join(u.replace('_', ' ') for u in unknown)} "
                     "still unknown"
-                    if demo and unknown
+                    if f.first_demo and unknown
                     else f"stage moved from {skipped} past discovery"
                 ),
                 evidence,
                 "run discovery: the pain in their words and how they will measure success",
             )
         )
-    if (
-        open_deal
-        and past_discovery
-        and status(facts, "competition") == "unknown"
-        and not facts.competitor
-    ):
+    if open_deal and past_discovery and f.status("competition") == "unknown" and not f.competitor:
         found.append(
             _found(
                 "ignoring_competition",
                 Level.YELLOW,
-                f"competition unknown in {facts.stage}, past discovery",
-                {"stage": facts.stage},
+                f"competition unknown in {f.stage}, past discovery",
+                {"stage": f.stage},
                 "ask who else they are evaluating, including doing nothing or building it",
             )
         )
-    paper = status(facts, "paper_process")
-    if open_deal and facts.forecast_category == "commit" and (not eb.met or paper == "unknown"):
-        missing = (["EB not met"] if not eb.met else []) + (
+    paper = f.status("paper_process")
+    if open_deal and f.forecast_category == "commit" and (not eb_met or paper == "unknown"):
+        missing = (["EB not met"] if not eb_met else []) + (
             ["paper process unknown"] if paper == "unknown" else []
         )
         found.append(
@@ -158,20 +157,18 @@ def anti_patterns(
                 "forecast_fantasy",
                 Level.RED,
                 "committed in the forecast with " + " and ".join(missing),
-                {"forecast_category": facts.forecast_category, "eb_met": eb.met, "paper": paper},
+                {"forecast_category": f.forecast_category, "eb_met": eb_met, "paper": paper},
                 "move it to best case until the EB is met and the paper process is mapped",
             )
         )
-    if facts.overrides:
+    if f.overrides:
+        n = len(f.overrides)
         found.append(
             _found(
                 "stage_inflation",
                 Level.YELLOW,
-                f"stage moved past its gate {len(facts.overrides)} time"
-                f"{'s' if len(facts.overrides) > 1 else ''}: "
-                + "; ".join(
-                    f"{o.from_stage} to {o.to_stage} ({o.reason})" for o in facts.overrides
-                ),
+                f"stage moved past its gate {n} time{'s' if n > 1 else ''}: "
+                + "; ".join(f"{o.from_stage} to {o.to_stage} ({o.reason})" for o in f.overrides),
                 {
                     "overrides": [
                         {
@@ -182,69 +179,78 @@ def anti_patterns(
                             "unmet": list(o.unmet),
                             "actor": o.actor,
                         }
-                        for o in facts.overrides
+                        for o in f.overrides
                     ]
                 },
                 "meet the exit criteria that were skipped, or move the deal back",
             )
         )
-    assumed = sorted(e for e, el in facts.meddpicc.items() if el.status == "assumed")
+    assumed = sorted(e for e, s in f.statuses.items() if s == "assumed")
     if (
         open_deal
-        and facts.stage in proposal
+        and f.stage in proposal
         and len(assumed) >= int(setting(t, "health.happy_ears_assumed"))
     ):
         found.append(
             _found(
                 "happy_ears",
                 Level.YELLOW,
-                f"{facts.stage} with {len(assumed)} MEDDPICC elements only assumed: "
+                f"{f.stage} with {len(assumed)} MEDDPICC elements only assumed: "
                 + ", ".join(a.replace("_", " ") for a in assumed),
-                {"assumed": assumed, "stage": facts.stage},
+                {"assumed": assumed, "stage": f.stage},
                 "validate each assumed element with the buyer, in their words",
             )
         )
-    abandoned = _abandoned(facts, t)
+    abandoned = _abandoned(f, t)
     if abandoned is not None:
         found.append(abandoned)
     return tuple(found)
+
+
+def eb_rules_of(
+    f: HealthFeatures, t: Thresholds
+) -> tuple[str, bool, dict[str, bool], list[Reason]]:
+    """`committee.eb_rules` on the deal `f`."""
+    return eb_rules(
+        f.eb_name,
+        f.status("economic_buyer"),
+        f.eb_attended,
+        f.eb_checklist,
+        f.eb_access,
+        f.champion_name is not None,
+        f.amount,
+        f.stage,
+        t,
+    )
 
 
 def _found(code: str, level: Level, message: str, evidence: dict[str, Any], action: str) -> Reason:
     return Reason("QUAL-8", code, level, message, evidence, action)
 
 
-def _sent_proposal(facts: DealFacts) -> bool:
-    return any(s.type == "proposal" for s in facts.signals)
-
-
-def _skipped(facts: DealFacts, stages: Sequence[str], disc: int) -> str | None:
+def _skipped(f: HealthFeatures, stages: Sequence[str], disc: int) -> str | None:
     """The stage the deal jumped from over discovery, if its stage history shows one."""
     if disc < 0:
         return None
-    for c in facts.stage_changes:
+    for c in f.stage_moves:
         old, new = _index(stages, c.old), _index(stages, c.new)
         if 0 <= old < disc < new:
             return str(c.old)
     return None
 
 
-def _abandoned(facts: DealFacts, t: Thresholds) -> Reason | None:
+def _abandoned(f: HealthFeatures, t: Thresholds) -> Reason | None:
     """Post-close abandonment: won, and nothing logged or planned in the weeks after."""
-    if facts.outcome != "won" or facts.closed_date is None:
+    if f.outcome != "won" or f.closed_date is None:
         return None
     days = int(setting(t, "health.handoff_days"))
-    if (facts.today - facts.closed_date).days <= days:
+    if (f.today - f.closed_date).days <= days or f.after_close:
         return None
-    closed = facts.closed_date
-    after = [s.at for s in facts.signals if s.at.date() > closed]
-    after += [e.at for e in facts.map_events if e.at.date() > closed]
-    if after:
-        return None
+    closed = f.closed_date
     return _found(
         "post_close_abandonment",
         Level.YELLOW,
         f"won on {closed} and nothing logged or planned since: no customer-success handoff",
-        {"closed_date": closed, "days_since": (facts.today - closed).days},
+        {"closed_date": closed, "days_since": (f.today - closed).days},
         "hold the handoff: kick-off with customer success and a first-90-days plan",
     )

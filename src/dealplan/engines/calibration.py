@@ -73,6 +73,15 @@ def size_band_expr(settings: ForecastSettings) -> pl.Expr:
     return pl.when(pl.col("amount").is_null()).then(None).otherwise(expr).alias("size_band")
 
 
+def _size_lift(lifts: dict[str, float], settings: ForecastSettings) -> pl.Expr:
+    """The lift of the deal's size band, from `amount` directly (no band text per deal); 1.0
+    for an unknown amount or a band without a rate."""
+    expr: Any = pl.lit(lifts.get(settings.size_bands[-1][0], 1.0))
+    for name, upper in reversed(settings.size_bands[:-1]):
+        expr = pl.when(pl.col("amount") < upper).then(pl.lit(lifts.get(name, 1.0))).otherwise(expr)
+    return pl.when(pl.col("amount").is_null()).then(pl.lit(1.0)).otherwise(expr)
+
+
 def _shrink(won: int, closed: int, prior: float, k: float) -> float:
     return (won + k * prior) / (closed + k)
 
@@ -141,25 +150,25 @@ def _dimension_rates(closed: pl.DataFrame, overall: float, s: ForecastSettings) 
 def win_probability(
     open_deals: pl.LazyFrame, cal: WinCalibration, settings: ForecastSettings
 ) -> pl.LazyFrame:
-    """`open_deals` with `p_win` (calibrated) and `win_lift` (p_win / overall rate) added."""
-    stage = pl.DataFrame(
-        {"stage": [r.value for r in cal.stages], "_stage_rate": [r.rate for r in cal.stages]},
-        schema={"stage": pl.String, "_stage_rate": pl.Float64},
-    )
-    frame = open_deals.with_columns(size_band_expr(settings)).join(
-        stage.lazy(), on="stage", how="left"
+    """`open_deals` with `p_win` (calibrated) and `win_lift` (p_win / overall rate) added.
+
+    Rates are looked up per value (a few dozen), not joined: no deal is copied."""
+    stage_rate = pl.col("stage").replace_strict(
+        {r.value: r.rate for r in cal.stages}, default=None, return_dtype=pl.Float64
     )
     lift = pl.lit(1.0)
     for dim in settings.dimensions:
-        rates = [r for r in cal.dimensions if r.dimension == dim]
-        table = pl.DataFrame(
-            {dim: [r.value for r in rates], f"_lift_{dim}": [r.lift for r in rates]},
-            schema={dim: pl.String, f"_lift_{dim}": pl.Float64},
+        lifts = {r.value: r.lift for r in cal.dimensions if r.dimension == dim}
+        if dim == "size_band":
+            lift = lift * _size_lift(lifts, settings)
+            continue
+        looked = pl.col(dim).cast(pl.String)
+        lift = lift * looked.replace_strict(lifts, default=None, return_dtype=pl.Float64).fill_null(
+            1.0
         )
-        frame = frame.join(table.lazy(), on=dim, how="left")
-        lift = lift * pl.col(f"_lift_{dim}").fill_null(1.0)
-    base = pl.col("_stage_rate").fill_null(cal.overall.rate)
+    base = stage_rate.fill_null(cal.overall.rate)
     p = (base * lift).clip(settings.probability_floor, settings.probability_ceiling)
     overall = cal.overall.rate if cal.overall.rate > 0 else 1.0
-    drop = ["_stage_rate", *(f"_lift_{d}" for d in settings.dimensions)]
-    return frame.with_columns(p_win=p).with_columns(win_lift=pl.col("p_win") / overall).drop(drop)
+    return open_deals.with_columns(size_band_expr(settings), p_win=p).with_columns(
+        win_lift=pl.col("p_win") / overall
+    )

@@ -8,8 +8,11 @@ say so in the evidence.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
+from typing import Any
 
+from dealplan.engines import health_decide as decide
 from dealplan.engines.facts import DealFacts, Person
 from dealplan.engines.verdict import Level, Reason
 from dealplan.methodology.thresholds import Thresholds
@@ -23,7 +26,7 @@ CHESS_RED_FLAGS = {
     "savvy": "champion is not savvy about how their company buys",
     "sponsorship": "champion will not sponsor: no internal selling on our behalf",
 }
-EB_ACCESS = ("direct", "champion_mediated", "unknown", "blocked")
+EB_ACCESS = decide.EB_ACCESS
 
 
 def is_engaged(p: Person) -> bool:
@@ -79,47 +82,62 @@ class ThreadReport:
 def threads(facts: DealFacts, t: Thresholds) -> ThreadReport:
     """QUAL-5: engaged threads against the stage's minimum; single-threading flagged."""
     engaged = [p for p in facts.committee if is_engaged(p)]
-    minimum = int(t["threads"]["minimum_by_stage"].get(facts.stage, 1))
-    reasons: list[Reason] = []
-    names = [p.name for p in engaged]
-    if len(engaged) <= 1:
-        reasons.append(
-            Reason(
-                "QUAL-5",
-                "single_threaded",
-                Level.RED,
-                f"single-threaded: {len(engaged)} engaged contact"
-                f"{'' if len(engaged) == 1 else 's'}" + (f" ({names[0]})" if names else ""),
-                {"engaged": names, "committee": len(facts.committee)},
-                "map the committee and ask your contact to introduce two more stakeholders",
-            )
-        )
-    elif len(engaged) < minimum:
-        reasons.append(
-            Reason(
-                "QUAL-5",
-                "too_few_threads",
-                Level.YELLOW,
-                f"{len(engaged)} engaged threads; {facts.stage} needs at least {minimum}",
-                {"engaged": names, "minimum": minimum, "stage": facts.stage},
-                "multi-thread: meet the roles still missing from the committee",
-            )
-        )
-    roles = {p.role for p in engaged}
-    if facts.stage in ("Proposal", "Paper Process") and not roles & {"procurement", "legal"}:
-        reasons.append(
-            Reason(
-                "QUAL-5",
-                "no_procurement_thread",
-                Level.YELLOW,
-                "proposal stage without procurement or legal engaged",
-                {"engaged_roles": sorted(r for r in roles if r)},
-                "ask the champion who runs procurement and legal review, and meet them",
-            )
-        )
+    minimum, reasons = thread_reasons(
+        [p.name for p in engaged],
+        len(facts.committee),
+        {p.role for p in engaged if p.role},
+        facts.stage,
+        t,
+    )
     return ThreadReport(
         len(engaged), minimum, tuple(thread_of(p) for p in facts.committee), tuple(reasons)
     )
+
+
+def thread_reasons(
+    names: Sequence[str], committee: int, roles: Set[str], stage: str, t: Thresholds
+) -> tuple[int, list[Reason]]:
+    """QUAL-5 on the engaged contacts' `names` and `roles`: the stage's minimum, reasons
+    (decided by `health_decide.thread_codes`)."""
+    minimum = decide.thread_minimum(stage, t)
+    reasons: list[Reason] = []
+    n = len(names)
+    for code, level in decide.thread_codes(n, roles, stage, t):
+        if code == "single_threaded":
+            reasons.append(
+                Reason(
+                    "QUAL-5",
+                    code,
+                    level,
+                    f"single-threaded: {n} engaged contact"
+                    f"{'' if n == 1 else 's'}" + (f" ({names[0]})" if names else ""),
+                    {"engaged": list(names), "committee": committee},
+                    "map the committee and ask your contact to introduce two more stakeholders",
+                )
+            )
+        elif code == "too_few_threads":
+            reasons.append(
+                Reason(
+                    "QUAL-5",
+                    code,
+                    level,
+                    f"{n} engaged threads; {stage} needs at least {minimum}",
+                    {"engaged": list(names), "minimum": minimum, "stage": stage},
+                    "multi-thread: meet the roles still missing from the committee",
+                )
+            )
+        else:
+            reasons.append(
+                Reason(
+                    "QUAL-5",
+                    code,
+                    level,
+                    "proposal stage without procurement or legal engaged",
+                    {"engaged_roles": sorted(roles)},
+                    "ask the champion who runs procurement and legal review, and meet them",
+                )
+            )
+    return minimum, reasons
 
 
 @dataclass(frozen=True)
@@ -147,10 +165,37 @@ def eb_access(facts: DealFacts, t: Thresholds) -> EbReport:
     """QUAL-3: the EB's access level (direct, champion_mediated, unknown, blocked)."""
     ebs = facts.people("economic_buyer")
     eb = ebs[0] if ebs else None
-    element = facts.element("economic_buyer")
-    attended = any(s.type == "eb_attends" for s in facts.signals)
-    recorded = {k: bool(v) for k, v in facts.eb_checklist.items()}
-    met = recorded.get("met", element.status == "validated" or attended)
+    access, met, checklist, reasons = eb_rules(
+        eb.name if eb else None,
+        facts.element("economic_buyer").status,
+        any(s.type == "eb_attends" for s in facts.signals),
+        {k: bool(v) for k, v in facts.eb_checklist.items()},
+        facts.eb_access,
+        bool(facts.people("champion")),
+        facts.amount,
+        facts.stage,
+        t,
+    )
+    return EbReport(eb, access, met, checklist, tuple(reasons))
+
+
+def eb_rules(
+    eb: str | None,
+    element: str,
+    attended: bool,
+    recorded: Mapping[str, bool],
+    eb_access: str | None,
+    has_champion: bool,
+    amount: float | None,
+    stage: str,
+    t: Thresholds,
+) -> tuple[str, bool, dict[str, bool], list[Reason]]:
+    """QUAL-3 on plain values: the access level, whether met, the checklist, the reasons.
+
+    `eb` is the EB's name (None if nobody is), `element` the MEDDPICC economic_buyer status,
+    `attended` whether an "EB attends" signal was logged, `recorded` the checklist as kept.
+    """
+    met = decide.eb_met(recorded.get("met"), element, attended)
     checklist = {
         "identified": recorded.get("identified", eb is not None),
         "met": met,
@@ -159,57 +204,37 @@ def eb_access(facts: DealFacts, t: Thresholds) -> EbReport:
         "knows_price": recorded.get("knows_price", False),
         "understands_timeline": recorded.get("understands_timeline", False),
     }
-    if facts.eb_access in EB_ACCESS:
-        access = str(facts.eb_access)
-    elif eb is not None and met:
-        access = "direct"
-    elif eb is not None and facts.people("champion"):
-        access = "champion_mediated"
-    else:
-        access = "unknown"
+    access = decide.eb_access_level(eb_access, eb is not None, met, has_champion)
     reasons: list[Reason] = []
-    amount = facts.amount or 0
-    mandatory = amount > t.get("eb.mandatory_above")
-    if access == "blocked":
-        reasons.append(
-            Reason(
-                "QUAL-3",
-                "eb_blocked",
-                Level.RED,
-                "the champion blocks access to the economic buyer",
-                {"eb": eb.name if eb else None},
-                "push back: ask for 15 minutes with the EB to align on outcomes before pricing",
+    value = amount or 0
+    for code, level in decide.eb_codes(access, met, decide.eb_mandatory(amount, t), stage):
+        if code == "eb_blocked":
+            reasons.append(
+                Reason(
+                    "QUAL-3",
+                    code,
+                    level,
+                    "the champion blocks access to the economic buyer",
+                    {"eb": eb},
+                    "push back: ask for 15 minutes with the EB to align on outcomes before pricing",
+                )
             )
-        )
-    elif not met and mandatory:
-        reasons.append(
-            Reason(
-                "QUAL-3",
-                "eb_not_met",
-                Level.RED if facts.stage in LATE_STAGES else Level.YELLOW,
-                f"economic buyer never met on a ${amount:,.0f} deal (mandatory above "
-                f"${t.get('eb.mandatory_above'):,.0f})",
-                {
-                    "eb": eb.name if eb else None,
-                    "access": access,
-                    "amount": amount,
-                    "eb_element": element.status,
-                },
-                "ask the champion for a 15-minute alignment call with the EB before pricing",
+        else:
+            reasons.append(
+                Reason(
+                    "QUAL-3",
+                    code,
+                    level,
+                    f"economic buyer never met on a ${value:,.0f} deal (mandatory above "
+                    f"${t.get('eb.mandatory_above'):,.0f})",
+                    {"eb": eb, "access": access, "amount": value, "eb_element": element},
+                    "ask the champion for a 15-minute alignment call with the EB before pricing",
+                )
             )
-        )
-    return EbReport(eb, access, met, checklist, tuple(reasons))
+    return access, met, checklist, reasons
 
 
-LATE_STAGES = frozenset(
-    {
-        "Proposal",
-        "Paper Process",
-        "Negotiation",
-        "Close",
-        "Validation",
-    }
-)
+LATE_STAGES = decide.LATE_STAGES
 
 
 @dataclass(frozen=True)
@@ -229,73 +254,114 @@ def champion(facts: DealFacts, t: Thresholds) -> ChampionReport:
     """QUAL-6: the champion's CHESS, each missing element a red flag; going dark is danger."""
     people = facts.people("champion")
     if not people:
-        return ChampionReport(
-            None,
-            {},
-            False,
-            None,
-            (
-                Reason(
-                    "QUAL-6",
-                    "no_champion",
-                    Level.YELLOW if facts.stage in EARLY else Level.RED,
-                    "no champion identified: nobody is selling for you inside",
-                    {"stage": facts.stage},
-                    "find the person with the most to win and test them with a small ask",
-                ),
-            ),
-        )
+        return ChampionReport(None, {}, False, None, (no_champion(facts.stage),))
     p = people[0]
-    if p.chess:
-        chess = {c: bool(p.chess.get(c)) for c in CHESS}
-        inferred = False
-    else:
-        chess = {
-            "credibility": p.influence == "high",
-            "hunger": bool(p.personal_win or p.professional_win),
-            "engagement": is_engaged(p),
-            "savvy": (p.relationship_depth or 0) >= 4,
-            "sponsorship": p.support == "high",
-        }
-        inferred = True
+    chess, inferred = chess_of(p)
+    heard, flagged = champion_heard(facts, p)
+    dark, reasons = champion_rules(p.name, chess, inferred, heard, flagged, facts.as_of, t)
+    return ChampionReport(p, chess, inferred, dark, tuple(reasons))
+
+
+def no_champion(stage: str) -> Reason:
+    return Reason(
+        "QUAL-6",
+        "no_champion",
+        decide.no_champion_level(stage),
+        "no champion identified: nobody is selling for you inside",
+        {"stage": stage},
+        "find the person with the most to win and test them with a small ask",
+    )
+
+
+def chess_of(p: Person) -> tuple[dict[str, bool], bool]:
+    """The champion's CHESS as recorded, else inferred from the contact (and whether so)."""
+    return chess_from(
+        p.chess,
+        p.influence,
+        p.personal_win or p.professional_win,
+        p.engagement,
+        p.relationship_depth,
+        p.support,
+    )
+
+
+def chess_from(
+    recorded: Mapping[str, Any] | None,
+    influence: str | None,
+    win: str | None,
+    engagement: str | None,
+    depth: int | None,
+    support: str | None,
+) -> tuple[dict[str, bool], bool]:
+    """CHESS from the contact's fields: as `recorded`, else inferred (and whether inferred)."""
+    if recorded:
+        return {c: bool(recorded.get(c)) for c in CHESS}, False
+    return {
+        "credibility": influence == "high",
+        "hunger": bool(win),
+        "engagement": engagement == "engaged",
+        "savvy": (depth or 0) >= 4,
+        "sponsorship": support == "high",
+    }, True
+
+
+def champion_rules(
+    name: str,
+    chess: Mapping[str, bool],
+    inferred: bool,
+    heard: dt.datetime | None,
+    flagged: dt.datetime | None,
+    as_of: dt.datetime,
+    t: Thresholds,
+    *,
+    red_flags: bool = True,
+) -> tuple[dt.date | None, list[Reason]]:
+    """QUAL-6 on plain values: CHESS red flags (unless not wanted) and going dark (see
+    `champion_heard`)."""
     reasons = [
         Reason(
             "QUAL-6",
             f"chess_{c}",
             Level.YELLOW,
             CHESS_RED_FLAGS[c],
-            {"champion": p.name, "inferred": inferred},
+            {"champion": name, "inferred": inferred},
         )
         for c in CHESS
-        if not chess[c]
+        if red_flags and not chess[c]
     ]
-    dark_since = _dark_since(facts, p, t)
+    dark_since = decide.dark_since(heard, flagged, as_of, t)
     if dark_since is not None:
         reasons.append(
             Reason(
                 "QUAL-6",
                 "champion_dark",
                 Level.RED,
-                f"champion {p.name} has gone dark since {dark_since.isoformat()}",
-                {"champion": p.name, "last_heard": dark_since.isoformat()},
-                f"call {p.name} directly; if no answer this week, reach the EB or another thread",
+                f"champion {name} has gone dark since {dark_since.isoformat()}",
+                {"champion": name, "last_heard": dark_since.isoformat()},
+                f"call {name} directly; if no answer this week, reach the EB or another thread",
             )
         )
-    return ChampionReport(p, chess, inferred, dark_since, tuple(reasons))
+    return dark_since, reasons
 
 
-EARLY = frozenset({"Pipeline Generation", "Discovery", "Prospect", "Scoping"})
+EARLY = decide.EARLY
 
 
-def _dark_since(facts: DealFacts, p: Person, t: Thresholds) -> dt.date | None:
-    """When the champion was last heard from, if that is long enough ago to call dark."""
-    theirs = [s.at for s in facts.signals if s.contact_id == p.id and s.type != "champion_dark"]
+def champion_heard(facts: DealFacts, p: Person) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When the champion `p` was last heard from, and the last "champion went dark" flag.
+
+    Heard from: the activities logged against them and their own MAP changes. An email the
+    seller logged (actor not on the buying committee: "follow-up, no reply") is the seller
+    speaking, not the champion, so it does not count.
+    """
+    buyers = {c.name for c in facts.committee}
+    theirs = [
+        s.at
+        for s in facts.signals
+        if s.contact_id == p.id
+        and s.type != "champion_dark"
+        and not (s.type == "email" and s.actor is not None and s.actor not in buyers)
+    ]
     theirs += [e.at for e in facts.map_events if e.side == "buyer" and p.name in e.actor]
     flagged = [s.at for s in facts.signals if s.type == "champion_dark"]
-    last = max(theirs, default=None)
-    if flagged and (last is None or max(flagged) > last):
-        return (last or max(flagged)).date()
-    if last is None:
-        return None
-    days = (facts.as_of - last).days
-    return last.date() if days > t.get("health.champion_dark_days") else None
+    return max(theirs, default=None), max(flagged, default=None)

@@ -26,7 +26,12 @@ import polars as pl
 
 from dealplan.engines.calibration import WinCalibration, calibrate_wins, win_probability
 from dealplan.engines.deal_frame import COMMIT_CHECKLIST, conform
-from dealplan.engines.forecast_distribution import Distribution, bookings_distribution
+from dealplan.engines.forecast_distribution import (
+    Distribution,
+    bookings_distribution,
+    no_bookings,
+    normal_distribution,
+)
 from dealplan.engines.forecast_period import Period
 from dealplan.engines.forecast_settings import ForecastSettings
 from dealplan.engines.forecast_timing import Timing, band_expr, learn_timing
@@ -55,17 +60,24 @@ def category_expr(s: ForecastSettings) -> pl.Expr:
     return pl.coalesce(given, band).alias("category_given")
 
 
-def categorize(open_deals: pl.LazyFrame, s: ForecastSettings) -> pl.LazyFrame:
-    """Open deals with `category` (after demotion), `demoted` and `demotion_reasons`."""
-    failed = pl.concat_list(
+def failed_items() -> pl.Expr:
+    """The commit-checklist items explicitly False, as a list (the reasons of a demotion)."""
+    return pl.concat_list(
         [pl.when(pl.col(c) == False).then(pl.lit(c)).otherwise(None) for c in COMMIT_CHECKLIST]  # noqa: E712
     ).list.drop_nulls()
+
+
+def categorize(open_deals: pl.LazyFrame, s: ForecastSettings) -> pl.LazyFrame:
+    """Open deals with `category` (after demotion), `demoted` and `demotion_reasons`."""
+    failed = failed_items()
+    # `demoted` does not read the reasons list, so a query that keeps only `demoted` never
+    # builds a list per deal.
+    any_failed = pl.any_horizontal(
+        [(pl.col(c) == False).fill_null(False) for c in COMMIT_CHECKLIST]  # noqa: E712
+    )
     return (
         open_deals.with_columns(category_expr(s), demotion_reasons=failed)
-        .with_columns(
-            demoted=(pl.col("category_given") == "commit")
-            & (pl.col("demotion_reasons").list.len() > 0)
-        )
+        .with_columns(demoted=(pl.col("category_given") == "commit") & any_failed)
         .with_columns(
             category=pl.when(pl.col("demoted"))
             .then(pl.lit("best_case"))
@@ -110,12 +122,46 @@ class ForecastResult:
         }
 
 
+def columns(s: ForecastSettings) -> tuple[str, ...]:
+    """The deal-table columns a forecast reads (a deal file's other columns need no parsing)."""
+    dims = [d for d in s.dimensions if d != "size_band"]
+    fixed = ("id", "name", "owner", "stage", "stage_index", "stage_probability", "outcome")
+    dated = ("amount", "created_date", "close_date", "forecast_category", "probability")
+    return tuple(dict.fromkeys((*fixed, *dated, *COMMIT_CHECKLIST, *dims)))
+
+
+# Per open deal, what the forecast sums (the demoted deals are listed by their own query).
+_KEPT = (
+    "owner",
+    "amount",
+    "close_date",
+    "category",
+    "demoted",
+    "in_period",
+    "value",
+    "p_stage",
+    "w_category",
+    "p_calibrated",
+)
+
+
 def deal_expectations(
     deals: pl.LazyFrame, period: Period, as_of: dt.date, s: ForecastSettings
 ) -> tuple[pl.DataFrame, WinCalibration, Timing, pl.DataFrame]:
     """Per open deal: category, in_period, p_stage, w_category, p_calibrated; plus won rows."""
+    frame, cal, timing, won = expectations(deals, period, as_of, s)
+    return frame.collect(), cal, timing, won
+
+
+def expectations(
+    deals: pl.LazyFrame, period: Period, as_of: dt.date, s: ForecastSettings
+) -> tuple[pl.LazyFrame, WinCalibration, Timing, pl.DataFrame]:
+    """`deal_expectations` with the per-deal frame left lazy (to aggregate, not to keep)."""
     deals = conform(deals)
-    known_closed = deals.filter(~is_open() & (pl.col("close_date") < as_of))
+    dims = [d for d in s.dimensions if d != "size_band"]
+    known_closed = deals.filter(~is_open() & (pl.col("close_date") < as_of)).select(
+        "outcome", "stage_index", "amount", *dict.fromkeys(d for d in dims if d != "amount")
+    )
     open_deals = deals.filter(is_open())
     stages = (
         open_deals.select("stage_index", "stage", "stage_probability")
@@ -130,15 +176,26 @@ def deal_expectations(
         close_date.is_between(pl.lit(period.start), pl.lit(period.end), closed="left")
         | ((close_date < as_of) & pl.lit(period.contains(as_of)))
     )
-    weights = pl.DataFrame(
-        {"category": list(s.category_weights), "w_category": list(s.category_weights.values())}
+    # Category weights and band rates are looked up per value, not joined (no deal copied).
+    bands = timing.bands
+    won_rate, close_rate = (
+        pl.col("band").replace_strict(
+            dict(zip(bands["band"], bands[name], strict=True)),
+            default=None,
+            return_dtype=pl.Float64,
+        )
+        for name in ("won_rate", "close_rate")
     )
-    rates = timing.bands.select("band", "won_rate", "close_rate")
     frame = (
         win_probability(categorize(open_deals, s), cal, s)
         .with_columns(band_expr(max(as_of, period.start), s), in_period=in_period)
-        .join(weights.lazy(), on="category", how="left")
-        .join(rates.lazy(), on="band", how="left")
+        .with_columns(
+            won_rate=won_rate,
+            close_rate=close_rate,
+            w_category=pl.col("category").replace_strict(
+                dict(s.category_weights), default=None, return_dtype=pl.Float64
+            ),
+        )
         .with_columns(
             value=pl.col("amount").fill_null(0.0),
             p_stage=pl.coalesce("probability", "stage_probability").fill_null(0.0),
@@ -149,53 +206,93 @@ def deal_expectations(
             .fill_null(0.0)
             .clip(0.0, 1.0),
         )
+        .select(_KEPT)
+    )
+    won = (
+        deals.select("owner", "amount", "outcome", "close_date")
+        .filter(
+            (pl.col("outcome") == "won")
+            & pl.col("close_date").is_between(
+                pl.lit(period.start),
+                pl.lit(min(period.end, as_of + dt.timedelta(days=1))),
+                closed="left",
+            )
+        )
         .collect()
     )
-    won = deals.filter(
-        (pl.col("outcome") == "won")
-        & pl.col("close_date").is_between(
-            pl.lit(period.start),
-            pl.lit(min(period.end, as_of + dt.timedelta(days=1))),
-            closed="left",
-        )
-    ).collect()
     return frame, cal, timing, won
 
 
-def _method_sums(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+def _chance() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(v, p, kept): value and chance as the distribution reads them, and the deals it counts."""
+    v = pl.col("value").fill_nan(0.0)
+    p = pl.col("p_calibrated").fill_nan(0.0).clip(0.0, 1.0)
+    return v, p, (v > 0) & (p > 0)
+
+
+def _by_owner_category(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Per owner and category: deals, value, every method's sum, the gaps, and the sums of the
+    distribution's mean and variance."""
     inp = pl.col("in_period")
-    exprs = [
-        (pl.col("value") * pl.col("p_stage")).filter(inp).sum().alias("stage_weighted"),
-        (pl.col("value") * pl.col("w_category")).filter(inp).sum().alias("category_weighted"),
-        (pl.col("value") * pl.col("p_calibrated")).sum().alias("calibrated"),
-    ]
-    if by:
-        return frame.group_by(by).agg(exprs).sort(by, nulls_last=True)
-    return frame.select(exprs)
+    v, p, kept = _chance()
+    return frame.group_by("owner", "category").agg(
+        deals=pl.len(),
+        value=pl.col("value").sum(),
+        in_period=inp.sum(),
+        stage_weighted=(pl.col("value") * pl.col("p_stage")).filter(inp).sum(),
+        value_in_period=pl.col("value").filter(inp).sum(),
+        calibrated=(pl.col("value") * pl.col("p_calibrated")).sum(),
+        no_amount=pl.col("amount").null_count(),
+        no_close=pl.col("close_date").null_count(),
+        chances=kept.sum(),
+        mean=(v * p).filter(kept).sum(),
+        variance=(p * (1 - p) * v * v).filter(kept).sum(),
+    )
+
+
+def _distribution(frame: pl.LazyFrame, by: pl.DataFrame, s: ForecastSettings) -> Distribution:
+    """P10/P50/P90 of the open deals' bookings: exact for a few deals, else normal from sums."""
+    n = int(by["chances"].sum() or 0)
+    if n == 0:
+        return no_bookings()
+    if n > s.exact_max_deals:
+        return normal_distribution(float(by["mean"].sum()), float(by["variance"].sum()), n)
+    v, p, kept = _chance()
+    chances = frame.filter(kept).select(v.alias("v"), p.alias("p")).collect()
+    return bookings_distribution(chances["v"].to_numpy(), chances["p"].to_numpy(), s)
 
 
 def forecast(
     deals: pl.LazyFrame, period: Period, as_of: dt.date, s: ForecastSettings
 ) -> ForecastResult:
     """The period's forecast by every method, categories, demotions and P10/P50/P90."""
-    frame, cal, timing, won = deal_expectations(deals, period, as_of, s)
+    frame, cal, timing, won = expectations(deals, period, as_of, s)
     won_value = float(won["amount"].fill_null(0.0).sum())
-    sums = _method_sums(frame, []).row(0, named=True)
+    failed = pl.any_horizontal([pl.col(c) == False for c in COMMIT_CHECKLIST])  # noqa: E712
+    # Only a deal with a failed checklist item can be demoted: the others are not categorised.
+    demoted = (
+        categorize(conform(deals).filter(is_open() & failed), s)
+        .filter(pl.col("demoted"))
+        .select("id", "name", "owner", "amount", reasons=pl.col("demotion_reasons"))
+        .sort("id")
+    )
+    # The open deals are summed per owner and category in one pass; nothing per deal is kept
+    # (the exact distribution, for a few deals only, reads their values afterwards).
+    by, demotions = pl.collect_all([_by_owner_category(frame), demoted])
+    # A category's weight is the same for all its deals: applied to its summed value.
+    weight = pl.col("category").replace_strict(
+        dict(s.category_weights), default=0.0, return_dtype=pl.Float64
+    )
+    by = by.with_columns(category_weighted=weight * pl.col("value_in_period"))
+    sums = by.select(pl.col(*METHODS).sum()).row(0, named=True)
     totals = {m: won_value + float(sums[m] or 0.0) for m in METHODS}
     totals["calibrated"] += timing.new_run_rate
     cats = (
-        frame.group_by("category")
-        .agg(deals=pl.len(), value=pl.col("value").sum(), in_period=pl.col("in_period").sum())
+        by.group_by("category")
+        .agg(pl.col("deals").sum(), pl.col("value").sum(), pl.col("in_period").sum())
         .sort("category")
-        .to_dicts()
     )
-    demotions = (
-        frame.filter(pl.col("demoted"))
-        .select("id", "name", "owner", "amount", reasons=pl.col("demotion_reasons"))
-        .sort("id")
-        .to_dicts()
-    )
-    by_owner = _method_sums(frame, ["owner"])
+    by_owner = by.group_by("owner").agg(pl.col(*METHODS).sum()).sort("owner", nulls_last=True)
     won_by = won.group_by("owner").agg(won=pl.col("amount").fill_null(0.0).sum())
     owners = (
         by_owner.join(won_by, on="owner", how="full", coalesce=True)
@@ -204,17 +301,22 @@ def forecast(
         .sort("owner", nulls_last=True)
         .to_dicts()
     )
-    dist = bookings_distribution(frame["value"].to_numpy(), frame["p_calibrated"].to_numpy(), s)
+    dist = _distribution(frame, by, s)
     dist = _shift(dist, won_value + timing.new_run_rate)
-    notes = _notes(frame, cal, timing)
+    counts = by.select(
+        deals=pl.col("deals").sum(),
+        no_amount=pl.col("no_amount").sum(),
+        no_close=pl.col("no_close").sum(),
+    )
+    notes = _notes(counts.row(0, named=True), cal, timing)
     return ForecastResult(
         period,
         as_of,
         totals,
         won_value,
         timing.new_run_rate,
-        cats,
-        demotions,
+        cats.to_dicts(),
+        demotions.to_dicts(),
         owners,
         dist,
         cal,
@@ -237,14 +339,16 @@ def _shift(d: Distribution, by: float) -> Distribution:
     )
 
 
-def _notes(frame: pl.DataFrame, cal: WinCalibration, timing: Timing) -> list[str]:
+def _notes(counts: dict[str, Any], cal: WinCalibration, timing: Timing) -> list[str]:
+    """What the reader should know: `counts` has the open deals, and those without an amount
+    or an expected close date."""
     notes = []
-    if frame.height == 0:
+    if counts["deals"] == 0:
         notes.append("no open deals: every forecast is what is already won")
-    no_amount = frame.filter(pl.col("amount").is_null()).height
+    no_amount = counts["no_amount"]
     if no_amount:
         notes.append(f"{no_amount} open deals have no amount and count as 0")
-    no_close = frame.filter(pl.col("close_date").is_null()).height
+    no_close = counts["no_close"]
     if no_close:
         notes.append(
             f"{no_close} open deals have no expected close date: only the calibrated "

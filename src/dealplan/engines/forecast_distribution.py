@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from dealplan.engines.forecast_settings import ForecastSettings
+
+if TYPE_CHECKING:
+    import numpy as np
 
 QUANTILES = (0.10, 0.50, 0.90)
 _Z = {0.10: -1.2815515655446004, 0.50: 0.0, 0.90: 1.2815515655446004}
@@ -52,17 +53,17 @@ def bookings_distribution(
     values: np.ndarray[Any, Any], probs: np.ndarray[Any, Any], s: ForecastSettings
 ) -> Distribution:
     """Distribution of sum(v_i * Bernoulli(p_i)); zero values and zero chances are dropped."""
+    import numpy as np  # here: a forecast over many deals uses the normal form without it
+
     v = np.nan_to_num(np.asarray(values, dtype=float))
     p = np.clip(np.nan_to_num(np.asarray(probs, dtype=float)), 0.0, 1.0)
     keep = (v > 0) & (p > 0)
     v, p = v[keep], p[keep]
     mean = float((v * p).sum())
     if len(v) == 0:
-        return Distribution(0.0, 0.0, 0.0, 0.0, "none", 0, [0.0], [1.0])
+        return no_bookings()
     if len(v) > s.exact_max_deals:
-        sd = math.sqrt(float((p * (1 - p) * v * v).sum()))
-        q = [max(0.0, mean + _Z[x] * sd) for x in QUANTILES]
-        return Distribution(q[0], q[1], q[2], mean, "normal", len(v), [], [])
+        return normal_distribution(mean, float((p * (1 - p) * v * v).sum()), len(v))
     step = _grid_step(v, s.buckets)
     b = np.rint(v / step).astype(np.int64)
     size = int(b.sum()) + 1
@@ -81,7 +82,21 @@ def bookings_distribution(
     return Distribution(q[0], q[1], q[2], mean, "exact", len(v), grid, mass.tolist())
 
 
+def no_bookings() -> Distribution:
+    """The distribution when no deal can book anything."""
+    return Distribution(0.0, 0.0, 0.0, 0.0, "none", 0, [0.0], [1.0])
+
+
+def normal_distribution(mean: float, variance: float, deals: int) -> Distribution:
+    """The normal approximation from sum(p v) and sum(p (1 - p) v^2) over `deals` deals."""
+    sd = math.sqrt(max(variance, 0.0))
+    q = [max(0.0, mean + _Z[x] * sd) for x in QUANTILES]
+    return Distribution(q[0], q[1], q[2], mean, "normal", deals, [], [])
+
+
 def _grid_step(v: np.ndarray[Any, Any], buckets: int) -> float:
+    import numpy as np
+
     if np.all(v == np.rint(v)):
         g = int(np.gcd.reduce(v.astype(np.int64)))
         if g > 0 and v.sum() / g <= buckets:

@@ -94,48 +94,66 @@ def learn_timing(
     empty_bands = _empty_bands(s)
     if windows.height == 0:
         return Timing([], [], empty_bands, 0.0, 0)
-    closed_in = pl.col("outcome").is_in(["won", "lost"]) & pl.col("close_date").is_between(
-        pl.col("ws"), pl.col("we"), closed="left"
-    )
-    won_in = (pl.col("outcome") == "won") & pl.col("close_date").is_between(
-        pl.col("ws"), pl.col("we"), closed="left"
-    )
-    cross = known.join(windows.lazy(), how="cross")
-    open_at = cross.filter(
-        (pl.col("created_date") <= pl.col("obs"))
-        & (pl.col("close_date").is_null() | (pl.col("close_date") >= pl.col("obs")))
-    ).with_columns(band_expr(pl.col("obs"), s), won=won_in, closed=closed_in)
-    mean_value = open_at.select(pl.col("amount").mean()).collect().item()
-    weight = pl.col("amount").fill_null(mean_value) if mean_value else pl.lit(1.0)
+    # One aggregate per past window (at most max_windows), run together: per age band of the
+    # deals open at the window's observation point, and (band null) the deals created and won
+    # inside the window. No deal x window rows are materialised.
+    parts = pl.concat(
+        [_window_counts(known, w, s) for w in windows.iter_rows(named=True)]
+    ).collect()
+    open_at = parts.filter(pl.col("band").is_not_null())
+    n_amount = int(open_at["amt_n"].sum() or 0)
+    mean_value = float(open_at["amt"].sum()) / n_amount if n_amount else None
+    if mean_value:
+        # weight = amount, a missing amount counting as the mean amount
+        value = pl.col("amt") + mean_value * (pl.col("deals") - pl.col("amt_n"))
+        won_value = pl.col("won_amt") + mean_value * pl.col("won_null")
+    else:
+        value, won_value = pl.col("deals").cast(pl.Float64), pl.col("won_n").cast(pl.Float64)
     per = (
-        open_at.with_columns(w=weight)
+        open_at.with_columns(value=value, won_value=won_value)
         .group_by("pos", "band")
         .agg(
-            deals=pl.len(),
-            value=pl.col("w").sum(),
-            won_value=(pl.col("w") * pl.col("won")).sum(),
+            deals=pl.col("deals").sum(),
+            value=pl.col("value").sum(),
+            won_value=pl.col("won_value").sum(),
             closed=pl.col("closed").sum(),
         )
-        .collect()
     )
     rates = _shrunk_rates(per, target.position, (mean_value or 1.0), s)
-    new = (
-        cross.filter(
-            (pl.col("created_date") > pl.col("obs"))
-            & won_in
-            & (pl.col("created_date") < pl.col("we"))
-        )
-        .group_by("k", "pos")
-        .agg(v=pl.col("amount").fill_null(0.0).sum())
-        .collect()
-    )
-    per_window = windows.select("k", "pos").join(new, on=["k", "pos"], how="left").fill_null(0.0)
+    new = parts.group_by("k").agg(v=pl.col("new").sum())
+    per_window = windows.select("k", "pos").join(new, on="k", how="left").fill_null(0.0)
     pick = per_window.filter(pl.col("pos") == target.position)
     if pick.height == 0:
         pick = per_window
     mean_new = pick["v"].mean()
     run_rate = float(mean_new) if isinstance(mean_new, int | float) else 0.0
     return Timing(windows["label"].to_list(), same["label"].to_list(), rates, run_rate, pick.height)
+
+
+def _window_counts(known: pl.LazyFrame, w: dict[str, Any], s: ForecastSettings) -> pl.LazyFrame:
+    """Counts and sums of one past window `w` (k, obs, ws, we, pos) by age band at `obs`."""
+    obs, ws, we = pl.lit(w["obs"]), pl.lit(w["ws"]), pl.lit(w["we"])
+    created, close, amount = pl.col("created_date"), pl.col("close_date"), pl.col("amount")
+    inside = close.is_between(ws, we, closed="left")
+    won = ((pl.col("outcome") == "won") & inside).fill_null(False)
+    closed = (pl.col("outcome").is_in(["won", "lost"]) & inside).fill_null(False)
+    open_at = (created <= obs) & (close.is_null() | (close >= obs))
+    new = (created > obs) & won & (created < we)
+    return (
+        known.filter(open_at | new)
+        .group_by(pl.when(open_at).then(band_expr(w["obs"], s)).alias("band"))
+        .agg(
+            deals=pl.len().cast(pl.Int64),
+            amt=amount.sum(),
+            amt_n=amount.count().cast(pl.Int64),
+            won_amt=amount.filter(won).sum(),
+            won_n=won.sum().cast(pl.Int64),
+            won_null=(won & amount.is_null()).sum().cast(pl.Int64),
+            closed=closed.sum().cast(pl.Int64),
+            new=amount.fill_null(0.0).filter(new).sum(),
+        )
+        .with_columns(k=pl.lit(w["k"], pl.Int32), pos=pl.lit(w["pos"], pl.Int32))
+    )
 
 
 def _empty_bands(s: ForecastSettings) -> pl.DataFrame:

@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from dealplan.engines import health_decide as decide
 from dealplan.engines.facts import DealFacts, Signal
-from dealplan.engines.map_health import setting
-from dealplan.engines.verdict import Level, Reason
+from dealplan.engines.health_common import setting
+from dealplan.engines.verdict import Reason
 from dealplan.enums import ActivityType as A
 from dealplan.methodology.thresholds import Thresholds
 
@@ -79,34 +80,43 @@ def momentum(facts: DealFacts, t: Thresholds) -> Momentum:
     recent = [s for s in facts.signals if since <= s.at.date() and s.at <= facts.as_of]
     positive = tuple(s for s in recent if s.type in POSITIVE)
     danger = tuple(s for s in recent if s.type in DANGER)
+    return momentum_of(positive, danger, t)
+
+
+def momentum_of(
+    positive: tuple[Signal, ...], danger: tuple[Signal, ...], t: Thresholds
+) -> Momentum:
+    """QUAL-7 on the window's `positive` and `danger` signals (see `momentum`)."""
+    days = int(setting(t, "health.momentum_days"))
     evidence = {
         "days": days,
         "positive": [_signal(s, POSITIVE) for s in positive],
         "danger": [_signal(s, DANGER) for s in danger],
     }
     reasons: list[Reason] = []
-    if danger and len(danger) > len(positive):
-        red = len(danger) >= int(setting(t, "health.momentum_red_dangers"))
-        reasons.append(
-            Reason(
-                "QUAL-7",
-                "danger_signals",
-                Level.RED if red else Level.YELLOW,
-                f"{len(danger)} danger signal{'s' if len(danger) > 1 else ''} against "
-                f"{len(positive)} positive in {days} days: {_listing(danger, DANGER)}",
-                evidence,
-                "address the latest danger signal directly with the champion this week",
+    for code, level in decide.momentum_codes(len(positive), len(danger), t):
+        if code == "danger_signals":
+            reasons.append(
+                Reason(
+                    "QUAL-7",
+                    code,
+                    level,
+                    f"{len(danger)} danger signal{'s' if len(danger) > 1 else ''} against "
+                    f"{len(positive)} positive in {days} days: {_listing(danger, DANGER)}",
+                    evidence,
+                    "address the latest danger signal directly with the champion this week",
+                )
             )
-        )
-    elif positive or danger:
-        text = _listing(positive, POSITIVE) if positive else "none positive"
-        reasons.append(
-            Reason(
-                "QUAL-7",
-                "momentum",
-                Level.GREEN,
-                f"{len(positive)} positive and {len(danger)} danger signals in {days} days: {text}",
-                evidence,
+        else:
+            text = _listing(positive, POSITIVE) if positive else "none positive"
+            reasons.append(
+                Reason(
+                    "QUAL-7",
+                    code,
+                    level,
+                    f"{len(positive)} positive and {len(danger)} danger signals in {days} days: "
+                    f"{text}",
+                    evidence,
+                )
             )
-        )
     return Momentum(positive, danger, days, tuple(reasons))

@@ -13,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from dealplan.engines.facts import DealFacts, Item
-from dealplan.engines.map_health import MapHealth, setting
+from dealplan.engines.facts import DealFacts
+from dealplan.engines.health_common import setting
+from dealplan.engines.health_features import HealthFeatures, features_of
+from dealplan.engines.map_health import MapHealth
 from dealplan.methodology.thresholds import Thresholds
 
 ACTIONS = {
@@ -70,53 +72,38 @@ def _first(name: str | None) -> str:
     return name.split()[0] if name else "there"
 
 
-def _named_action(facts: DealFacts) -> Item | None:
-    """The customer action to ask about: the most overdue open one, else the next due,
-    else the customer's latest action of any status."""
-    theirs = [i for i in facts.items if i.buyer_side and i.status != "cancelled"]
-    open_ = [i for i in theirs if i.open]
-    if open_:
-        return min(open_, key=lambda i: (i.due_date is None, i.due_date or dt.date.max, i.id))
-    if theirs:
-        return max(theirs, key=lambda i: (i.due_date or dt.date.min, i.id))
-    return None
-
-
-def _champion(facts: DealFacts) -> str | None:
-    people = facts.people("champion")
-    return people[0].name if people else None
-
-
-def _done_lately(facts: DealFacts) -> list[str]:
-    """Our latest completed actions (at most three, latest first)."""
-    done = [i for i in facts.items if i.seller_side and i.status == "complete"]
-    done.sort(key=lambda i: (i.completed_at or dt.datetime.min, i.id), reverse=True)
-    return [i.action for i in done[:3]]
+# English month names, as `%B` gives them (a lookup: strftime is slow over many deals).
+MONTHS = tuple(dt.date(2000, m, 1).strftime("%B") for m in range(1, 13))
 
 
 def _day(d: dt.date | None) -> str:
-    return f"{d:%B} {d.day}, {d.year}" if d else "the date we planned"
+    return f"{MONTHS[d.month - 1]} {d.day}, {d.year}" if d else "the date we planned"
 
 
 def playbook(facts: DealFacts, health: MapHealth, t: Thresholds) -> PlaybookStep | None:
+    """The MAP-5 step due for `facts` (see `playbook_of`)."""
+    return playbook_of(features_of(facts, t), health, t)
+
+
+def playbook_of(f: HealthFeatures, health: MapHealth, t: Thresholds) -> PlaybookStep | None:
     """The MAP-5 step due for an open deal whose MAP has been silent a week or more.
 
     None for closed deals, deals without a MAP and MAPs updated within the week.
     """
-    if facts.outcome != "open" or not health.has_map:
+    if f.outcome != "open" or not health.has_map:
         return None
     days = health.days_since_update
     step = silence_step(days, t)
     if step == 0 or days is None:
         return None
-    seller = facts.owner or "the account team"
-    champion = _champion(facts)
-    item = _named_action(facts)
+    seller = f.owner or "the account team"
+    champion = f.champion_name
+    item = f.named_action
     about = item.action if item else None
     due = item.due_date if item else None
     if step == 1:
-        to = (item.customer_owner if item else None) or champion
-        done = _done_lately(facts)
+        to = (item.owner if item else None) or champion
+        done = f.done_lately
         update = (
             f"Here's what we've completed on our plan: {'; '.join(done)}."
             if done
@@ -134,21 +121,21 @@ def playbook(facts: DealFacts, health: MapHealth, t: Thresholds) -> PlaybookStep
             else f"send the MAP update to {to or 'the customer'} and ask for their actions"
         )
         return PlaybookStep(step, days, to, about, due, action, message)
-    target = facts.close_date or due
+    target = f.close_date or due
     if step == 2:
-        to = champion or (item.customer_owner if item else None)
+        to = champion or (item.owner if item else None)
         message = (
             f"Hi {_first(to)},\n\nI haven't heard back on the MAP. Are we still on track for "
             f"{_day(target)}? If priorities shifted, let me know.\n\n{seller}"
         )
         action = f"escalate to the champion {to or '(none named)'}: still on track for {target}?"
         return PlaybookStep(step, days, to, about, due, action, message)
-    to = champion or (item.customer_owner if item else None)
-    reconnect = facts.today + dt.timedelta(days=int(setting(t, "map.reconnect_days")))
+    to = champion or (item.owner if item else None)
+    reconnect = f.today + dt.timedelta(days=int(setting(t, "map.reconnect_days")))
     months = round(int(setting(t, "map.reconnect_days")) / 30)
     context = ""
-    if facts.close_date is not None:
-        context = f"We were planning to sign by {_day(facts.close_date)}"
+    if f.close_date is not None:
+        context = f"We were planning to sign by {_day(f.close_date)}"
         context += f', and "{about}" (due {_day(due)}) is still open. ' if about else ". "
     message = (
         f"Hi {_first(to)},\n\n{context}It seems like timing might not be right. Should we "

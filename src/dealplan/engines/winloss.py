@@ -127,6 +127,13 @@ def _rate(row: dict[str, Any], key: str) -> Rate:
     )
 
 
+def columns(settings: AnalysisSettings) -> tuple[str, ...]:
+    """The deal-table columns the analysis reads (a deal file's others need no parsing)."""
+    base = ("outcome", "close_date", "amount", "cycle_days", "competitor", "loss_reason")
+    dims = (d for d in settings.dimensions if d not in BANDED)
+    return tuple(dict.fromkeys((*base, "map_exists", *dims)))
+
+
 def winloss(
     deals: pl.LazyFrame | pl.DataFrame,
     *,

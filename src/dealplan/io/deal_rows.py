@@ -77,8 +77,9 @@ def build(
 ) -> Built:
     """Deal-table columns from typed fields; `stage` holds the file's labels (text).
 
-    Stage and outcome columns are worked out once per distinct (label, stated outcome) pair
-    and joined back, so a million rows cost one join, not a mapping per row."""
+    Stage and outcome columns are worked out once per combination of the distinct stage
+    labels and stated outcomes (a few dozen), and each deal takes its combination's values by
+    position (a gather), so a million rows cost no join and no mapping per row."""
     from dealplan.io import stages
 
     labels: list[str] = []
@@ -86,19 +87,17 @@ def build(
         labels = frame.get_column("stage").drop_nulls().unique().to_list()
     res = stages.resolve(model, labels, workspace_map={}, option_map=option_map)
     keys = [k for k in ("stage", *STATED) if k in fields]
-    lookup = _stage_lookup(frame.select(keys).unique(), fields, model, res.stages)
-    # Only the key columns take part in the join; its result is in the frame's row order, so
-    # the looked-up columns are attached beside the frame's own (no copy of the frame).
-    looked = frame.select(keys).join(
-        lookup, on=keys, how="left", nulls_equal=True, maintain_order="left"
-    )
-    added = [c for c in lookup.columns if c not in (*keys, "__outcome", "__stage")]
-    joined = frame.lazy().with_columns(
-        *[looked.get_column(c) for c in added],
-        looked.get_column("__outcome").alias("__outcome"),
-        looked.get_column("__stage").alias("__stage"),
-    )
-    del looked
+    code, pairs = _codes(frame, keys)
+    lookup = _stage_lookup(pairs, fields, model, res.stages).sort("__code")
+    added = [c for c in lookup.columns if c not in (*keys, "__code", "__outcome", "__stage")]
+    # The label and the stated outcome are the file's own columns: taken as they are.
+    same = {"stage_label": pl.col("stage")} if "stage" in fields else {}
+    if not any(k in fields for k in STATED[1:]):
+        same["__stated"] = _col(fields, "outcome", pl.String)
+    looked = [
+        lookup.get_column(c).gather(code) for c in (*added, "__outcome", "__stage") if c not in same
+    ]
+    joined = frame.with_columns(looked).with_columns(**same).lazy()
     created = _col(fields, "created_date", pl.Date).cast(pl.Date)
     cycle = _col(fields, "cycle_days", pl.Int64)
     if "close_date" in fields and "created_date" in fields:
@@ -113,6 +112,31 @@ def build(
     if bad:
         bad = int(result.select((pl.col("__empty") | pl.col("__conflict")).sum()).item())
     return Built(result, res.unknown, bad)
+
+
+def _codes(frame: pl.DataFrame, keys: list[str]) -> tuple[pl.Series, pl.DataFrame]:
+    """Each row's combination number of the `keys` columns, and every combination by number.
+
+    The combinations are all products of each key's distinct values (null included), so
+    row i of the second frame (column `__code` = i) holds the values numbered i."""
+    code = pl.lit(0, pl.UInt32)
+    pairs = pl.DataFrame({"__code": [0]}, schema={"__code": pl.UInt32})
+    for key in keys:
+        values = frame.get_column(key).unique(maintain_order=True)
+        n = len(values)
+        known = values.drop_nulls()
+        number = pl.col(key).replace_strict(
+            known, list(range(len(known))), default=None, return_dtype=pl.UInt32
+        )
+        code = code * n + number.fill_null(len(known))
+        ordered = pl.concat([known, values.filter(values.is_null())])
+        choice = pl.DataFrame({key: ordered, "__i": range(n)}, schema_overrides={"__i": pl.UInt32})
+        pairs = pairs.join(choice, how="cross").select(
+            (pl.col("__code") * n + pl.col("__i")).alias("__code"), *pairs.columns[1:], key
+        )
+    if not keys:
+        return pl.Series("__code", [0] * frame.height, pl.UInt32), pairs
+    return frame.select(code.alias("__code")).to_series(), pairs
 
 
 def _stage_lookup(

@@ -15,7 +15,8 @@ Nothing here imports SQLAlchemy or opens a database.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Mapping
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ import polars as pl
 
 from dealplan.engines.deal_frame import SCHEMA, conform
 from dealplan.errors import InputError
-from dealplan.io import deal_rows, parse, profiles
+from dealplan.io import deal_rows, profiles
 from dealplan.io.deal_prices import with_prices
 from dealplan.io.problems import clip, fail_one
 
@@ -180,14 +181,29 @@ def _fast(
 ) -> pl.DataFrame | None:
     """The deal table by the fast path, or None when the full path must read the file."""
     keys = {i: f"c{i}" for i in range(len(header.columns))}
-    values: list[pl.Expr] = []
+    # Parsed first; then a cell is unreadable where its raw text is there and its value is not
+    # (worked out from the parsed column, not by parsing it twice).
+    parsed: list[pl.Expr] = []
+    checked: list[pl.Expr] = []
     flags: list[pl.Expr] = []
+    blank: list[pl.Expr] = []
     for name, index in wanted.items():
         raw = pl.col(keys[index])
-        value, ok = _fast_parse(name, TYPES[name], raw)
-        values.append(value.alias(name))
-        if ok is not None:
-            flags.append(ok)
+        value, check, problem = _fast_parse(name, TYPES[name], raw)
+        parsed.append(value.alias(name))
+        if check is not None:
+            checked.append(check(pl.col(name)).alias(name))
+        if value is raw:
+            blank.append(pl.col(name).is_null())
+            continue
+        parsed.append(raw.alias(f"__raw_{name}"))
+        kept = pl.col(f"__raw_{name}")
+        blank.append(kept.is_null())
+        if problem is None:
+            flags.append(kept.is_not_null() & pl.col(name).is_null())
+        else:
+            parsed.append(problem.alias(f"__problem_{name}"))
+            flags.append(kept.is_not_null() & pl.col(f"__problem_{name}").is_not_null())
     lf = pl.scan_csv(
         path,
         separator=header.separator,
@@ -197,17 +213,19 @@ def _fast(
         encoding="utf8",
         raise_if_empty=False,
     )
-    bad = pl.any_horizontal(flags) if flags else pl.lit(False)
-    blank = pl.all_horizontal(pl.col(keys[i]).is_null() for i in wanted.values())
+    bad = (pl.any_horizontal(flags) if flags else pl.lit(False)) | pl.all_horizontal(blank)
+    query = lf.select(parsed).with_columns(checked).select(*wanted, bad.alias("__bad"))
     try:
-        frame = lf.select(*values, (bad | blank).alias("__bad")).collect()
+        # Counted first: the count's buffer is freed before the parse, so the two never add up.
+        physical = _physical_lines(path)
+        frame = query.collect()
     except pl.exceptions.PolarsError:
         return None
     if frame.height == 0 or frame.get_column("__bad").any():
         return None
-    lines = _lines(path, frame.height)
-    if lines is None:
+    if physical != frame.height + 1:
         return None
+    lines = (pl.col("__row").cast(pl.Int64) + 2).alias("line")
     frame = frame.drop("__bad").with_row_index("__row").with_columns(lines)
     built = deal_rows.build(frame, set(wanted), model, option_map)
     if built.unknown or built.problem_rows:
@@ -216,21 +234,40 @@ def _fast(
     return built.frame
 
 
-def _fast_parse(name: str, type_: str, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr | None]:
-    """(value, flag): the cheap parse of a field, and True where it could not read a cell."""
+# The cheap forms of dealplan.io.parse (`date(...).fast`, `money(...).fast`), split in two
+# steps: the text is converted once, then the result is checked (a check written over the
+# conversion would convert every cell twice).
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def _plausible_day(value: pl.Expr) -> pl.Expr:
+    return pl.when(value.is_between(_FIRST_DAY, _LAST_DAY)).then(value)
+
+
+def _plain_amount(value: pl.Expr) -> pl.Expr:
+    return pl.when(value.is_finite() & (value >= 0)).then(value.round(2))
+
+
+def _fast_parse(
+    name: str, type_: str, raw: pl.Expr
+) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr] | None, pl.Expr | None]:
+    """(converted, check, problem): the cheap parse of a field (`raw` itself for text), what
+    turns the converted column into the value (None: it is the value), and, for a type
+    without a cheap form, the full parse's problem; else a cell is unreadable where `raw` is
+    there and the value is null."""
     if type_ in ("text", "stage"):
-        return raw, None
-    if type_ == "moment":
-        fast = parse.date(raw).fast
-    elif type_ == "outcome" or type_ == "forecast_category":
+        return raw, None, None
+    if type_ in ("moment", "date"):
+        return raw.str.to_date("%Y-%m-%d", strict=False), _plausible_day, None
+    if type_ == "money":
+        return raw.cast(pl.Float64, strict=False), _plain_amount, None
+    if type_ == "outcome" or type_ == "forecast_category":
         fast = raw.replace_strict(_exact(type_), default=None, return_dtype=pl.String)
-    else:
-        parsed = deal_rows.parser(type_)(raw)
-        fast = parsed.fast if parsed.fast is not None else parsed.value
-        if parsed.fast is None:
-            return fast, raw.is_not_null() & parsed.problem.is_not_null()
-    assert fast is not None
-    return fast, raw.is_not_null() & fast.is_null()
+        return fast, None, None
+    parsed = deal_rows.parser(type_)(raw)
+    if parsed.fast is None:
+        return parsed.value, None, parsed.problem
+    return parsed.fast, None, None
 
 
 def _exact(type_: str) -> dict[str, str]:
@@ -246,13 +283,12 @@ def _exact(type_: str) -> dict[str, str]:
     return out
 
 
-def _lines(path: Path, rows: int) -> pl.Expr | None:
-    """`line` = record index + 2 when every record is one line, else None.
+def _physical_lines(path: Path) -> int:
+    """The file's physical lines (quotes ignored), counted by Polars without parsing it.
 
-    Polars counts the file's physical lines (quotes ignored) without parsing it; one line per
-    record plus the header means no blank lines and no value spanning lines.
-    """
-    physical = (
+    `line` = record index + 2 when this is the record count plus the header: every record is
+    one line, no blank lines and no value spanning lines."""
+    return int(
         pl.scan_csv(
             path, has_header=False, quote_char=None, infer_schema=False, truncate_ragged_lines=True
         )
@@ -260,9 +296,6 @@ def _lines(path: Path, rows: int) -> pl.Expr | None:
         .collect()
         .item()
     )
-    if physical != rows + 1:
-        return None
-    return (pl.col("__row").cast(pl.Int64) + 2).alias("line")
 
 
 __all__ = ["SCHEMA", "read_deals"]

@@ -1,0 +1,168 @@
+"""Reading the workspace's current rows into Polars for the vectorised review.
+
+One plain `SELECT` per table, only the columns the health rules read, fetched through the
+driver without per-value conversion; dates, times and numbers are then typed column by column
+in Polars (SQLite hands back ISO text, PostgreSQL native values; both end up the same).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dealplan.engines.health_frame import Tables
+from dealplan.history.models import HistoryEntry
+
+DATE, TIME, INT, FLOAT, TEXT = "date", "datetime", "int", "float", "text"
+
+# table -> (column, type); JSON columns are read as text.
+COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "deals": [
+        ("id", INT),
+        ("external_id", TEXT),
+        ("name", TEXT),
+        ("account_id", INT),
+        ("owner", TEXT),
+        ("stage", TEXT),
+        ("outcome", TEXT),
+        ("amount", FLOAT),
+        ("close_date", DATE),
+        ("closed_date", DATE),
+        ("created_date", DATE),
+        ("forecast_category", TEXT),
+        ("competitor", TEXT),
+        ("next_step", TEXT),
+        ("next_step_date", DATE),
+        ("eb_access", TEXT),
+        ("eb_checklist", TEXT),
+    ],
+    "contacts": [
+        ("id", INT),
+        ("account_id", INT),
+        ("name", TEXT),
+        ("role", TEXT),
+        ("influence", TEXT),
+        ("support", TEXT),
+        ("engagement", TEXT),
+        ("relationship_depth", INT),
+        ("personal_win", TEXT),
+        ("professional_win", TEXT),
+        ("chess", TEXT),
+        ("created_at", TIME),
+    ],
+    "accounts": [("id", INT), ("name", TEXT)],
+    "meddpicc_elements": [("id", INT), ("deal_id", INT), ("element", TEXT), ("status", TEXT)],
+    "map_items": [
+        ("id", INT),
+        ("deal_id", INT),
+        ("action", TEXT),
+        ("side", TEXT),
+        ("status", TEXT),
+        ("due_date", DATE),
+        ("customer_owner", TEXT),
+        ("created_by_side", TEXT),
+        ("completed_at", TIME),
+    ],
+    "map_milestones": [("id", INT), ("deal_id", INT)],
+    "activities": [
+        ("id", INT),
+        ("deal_id", INT),
+        ("type", TEXT),
+        ("occurred_at", TIME),
+        ("contact_id", INT),
+        ("actor", TEXT),
+        ("summary", TEXT),
+    ],
+    "gate_overrides": [
+        ("id", INT),
+        ("deal_id", INT),
+        ("at", TIME),
+        ("from_stage", TEXT),
+        ("to_stage", TEXT),
+        ("reason", TEXT),
+        ("unmet", TEXT),
+        ("actor", TEXT),
+    ],
+    "history": [
+        ("id", INT),
+        ("entity", TEXT),
+        ("entity_id", INT),
+        ("op", TEXT),
+        ("field", TEXT),
+        ("old", TEXT),
+        ("new", TEXT),
+        ("actor", TEXT),
+        ("at", TIME),
+    ],
+}
+JSON_COLUMNS = frozenset({"eb_checklist", "chess", "unmet"})
+HISTORY_ENTITIES = ("deal", "contact", "map_item", "milestone")
+
+
+def newest_history(session: Session) -> dt.datetime | None:
+    """When the workspace last changed (the newest history row), None when it never did."""
+    newest: dt.datetime | None = session.scalar(select(func.max(HistoryEntry.at)))
+    return newest
+
+
+def _typed(column: pl.Series, kind: str) -> pl.Series:
+    if kind == DATE and column.dtype == pl.String:
+        return column.str.to_date("%Y-%m-%d")
+    if kind == TIME and column.dtype == pl.String:
+        try:
+            return column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
+        except pl.exceptions.ComputeError:
+            return column.str.to_datetime(time_unit="us")
+    if kind == TIME:
+        return column.cast(pl.Datetime("us"))
+    if kind == DATE:
+        return column.cast(pl.Date)
+    if kind == INT:
+        return column.cast(pl.Int64)
+    if kind == FLOAT:
+        return column.cast(pl.Float64)
+    return column.cast(pl.String)
+
+
+def _read(session: Session, table: str, where: str = "") -> pl.DataFrame:
+    cols = COLUMNS[table]
+    names = ", ".join(f"CAST({c} AS TEXT)" if c in JSON_COLUMNS else c for c, _ in cols)
+    # The driver's own cursor: plain tuples, without SQLAlchemy's row objects.
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"SELECT {names} FROM {table} {where}")  # noqa: S608 (constants)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    # Column by column is about twice as fast as Polars reading the rows one by one.
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(cols)
+    frame = pl.DataFrame(
+        [pl.Series(c, values) for (c, _), values in zip(cols, columns, strict=True)]
+    )
+    return frame.with_columns(_typed(frame[c], kind) for c, kind in cols)
+
+
+def read_accounts(session: Session) -> pl.DataFrame:
+    """Account ids and names."""
+    return _read(session, "accounts")
+
+
+def read_tables(session: Session, *, owner: str | None = None) -> Tables:
+    """The current rows of every open deal (of `owner`) and of what hangs on them."""
+    deals = _read(session, "deals", "WHERE outcome = 'open'")
+    if owner is not None:
+        deals = deals.filter(pl.col("owner") == owner)
+    entities = ", ".join(f"'{e}'" for e in HISTORY_ENTITIES)
+    return Tables(
+        deals=deals.sort("id"),
+        contacts=_read(session, "contacts"),
+        meddpicc=_read(session, "meddpicc_elements"),
+        items=_read(session, "map_items"),
+        milestones=_read(session, "map_milestones"),
+        activities=_read(session, "activities"),
+        overrides=_read(session, "gate_overrides"),
+        history=_read(session, "history", f"WHERE entity IN ({entities})"),
+    )
