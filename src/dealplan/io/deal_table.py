@@ -258,7 +258,7 @@ def _fast_parse(
     if type_ in ("text", "stage"):
         return raw, None, None
     if type_ in ("moment", "date"):
-        return raw.str.to_date("%Y-%m-%d", strict=False), _plausible_day, None
+        return raw.str.to_date("%Y-%m-%d", strict=False, cache=False), _plausible_day, None
     if type_ == "money":
         return raw.cast(pl.Float64, strict=False), _plain_amount, None
     if type_ == "outcome" or type_ == "forecast_category":
