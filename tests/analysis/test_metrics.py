@@ -8,8 +8,8 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from dealplan.engines.activity_metrics import TEAM, metrics
-from dealplan.engines.analysis_settings import shipped
 from dealplan.engines.deal_frame import conform
+from dealplan.methodology.data import winloss_settings as shipped
 from tests.analysis.workspace import deals_with_a_past
 from tests.demo.conftest import Built
 from tests.helpers import Cli

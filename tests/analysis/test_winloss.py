@@ -7,9 +7,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dealplan.engines.analysis_settings import shipped
 from dealplan.engines.deal_frame import conform
 from dealplan.engines.winloss import winloss
+from dealplan.methodology.data import winloss_settings as shipped
 from tests.helpers import Cli
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "analysis"

@@ -79,8 +79,8 @@ def winloss_cmd(
     """Win rates by size, cycle, competitor, industry, source, owner...; patterns (PIPE-5)."""
     from dealplan.cli.analysis_render import render_winloss
     from dealplan.cli.deal_source import load_deals
-    from dealplan.engines.analysis_settings import shipped
     from dealplan.engines.winloss import columns, winloss
+    from dealplan.methodology.data import winloss_settings as shipped
 
     day = parse_date("--as-of", as_of)
     wanted = columns(shipped())
@@ -158,9 +158,9 @@ def math_cmd(
 ) -> None:
     """Deals, pipeline, opportunities and meetings a quota needs (PIPE-6)."""
     from dealplan.cli.analysis_render import render_math
-    from dealplan.engines.analysis_settings import shipped
     from dealplan.engines.sales_math import MathInputError, sales_math
     from dealplan.errors import InputError
+    from dealplan.methodology.data import winloss_settings as shipped
 
     try:
         result = sales_math(
@@ -211,8 +211,8 @@ def metrics_cmd(
     from dealplan.cli.app import workspace
     from dealplan.deal.deal_table import workspace_activities, workspace_deals
     from dealplan.engines.activity_metrics import metrics
-    from dealplan.engines.analysis_settings import shipped
     from dealplan.errors import InputError
+    from dealplan.methodology.data import winloss_settings as shipped
 
     last = parse_date("--to", end) or today()
     first = parse_date("--from", start) or last - dt.timedelta(days=27)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +24,9 @@ SHOWN = 10  # deals listed per hygiene check on screen (--json lists up to the r
 
 def rules() -> Rules:
     """The shipped pipeline rules (methodology/pipeline.toml)."""
-    text = (resources.files("dealplan.methodology") / "pipeline.toml").read_text(encoding="utf-8")
-    return Rules.from_dict(tomllib.loads(text))
+    from dealplan.methodology.data import shipped_data
+
+    return Rules.from_dict(shipped_data("pipeline.toml"))
 
 
 def parse_day(text: str | None) -> dt.date:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 
@@ -80,10 +77,3 @@ class AnalysisSettings:
 
 def _bands(table: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(((k, float(v)) for k, v in table.items()), key=lambda b: b[1]))
-
-
-@cache
-def shipped() -> AnalysisSettings:
-    """The settings shipped with dealplan (the package's own data file, read once)."""
-    text = (resources.files("dealplan.methodology") / "winloss.toml").read_text(encoding="utf-8")
-    return AnalysisSettings.from_mapping(tomllib.loads(text))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 
 from dealplan.engines.forecast_settings import ForecastSettings
+from dealplan.methodology.data import shipped_data
 
 
 @cache
 def forecast_settings() -> ForecastSettings:
     """The shipped forecasting settings."""
-    text = (resources.files("dealplan.methodology") / "forecast.toml").read_text(encoding="utf-8")
-    return ForecastSettings.from_mapping(tomllib.loads(text))
+    return ForecastSettings.from_mapping(shipped_data("forecast.toml"))

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from dealplan.methodology.data import shipped_data
 
-@cache
+
 def _defaults() -> dict[str, Any]:
-    text = (resources.files(__package__) / "thresholds.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return shipped_data("thresholds.toml")
 
 
 class Thresholds:
