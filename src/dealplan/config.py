@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_from: str = "dealplan@localhost"
     smtp_starttls: bool = False
+    # Worker processes that build a large `review --json` beside the command; 0 means one
+    # fewer than the cores available (none on one core).
+    workers: int = 0
     # The admin's password set by `dealplan serve`; empty means generated and printed once.
     admin_password: str = ""
 

@@ -54,8 +54,33 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
+def head_revision() -> str:
+    """The newest migration's revision: migrations are named `NNNN_what.py` with revision
+    `NNNN` (tests/store checks this against Alembic's own view of the head)."""
+    versions = resources.files("dealplan") / "migrations" / "versions"
+    return max(
+        p.name.split("_", 1)[0]
+        for p in versions.iterdir()
+        if p.name.endswith(".py") and p.name[:4].isdigit()
+    )
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the workspace's schema is already at `head_revision` (one plain query, so that
+    opening a current workspace does not load Alembic)."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found == [head_revision()]
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration; does nothing when it is already there."""
+    if _at_head(engine):
+        return
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory

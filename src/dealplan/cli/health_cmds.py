@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,7 +16,6 @@ from dealplan.cli.app import (
     DbOption,
     DealRef,
     JsonOption,
-    _json_default,
     app,
     deal_app,
     err,
@@ -31,6 +29,7 @@ from dealplan.cli.app import (
 
 if TYPE_CHECKING:
     from dealplan.deal.health_service import Check, Rated
+    from dealplan.deal.review_json import Builders, Chunk
     from dealplan.engines.verdict import Level, Reason
 
 
@@ -184,15 +183,15 @@ def _progress(enabled: bool) -> Iterator[Any]:
             bar.stop()
 
 
-def _print_json_lines(items: Iterable[dict[str, Any]]) -> None:
+def _print_json_lines(builders: Builders, chunks: Iterator[Chunk]) -> None:
     """A JSON array written one compact object per line, as it goes: a review of 100,000
     deals is never held as one string, and each deal stays greppable."""
-    write = sys.stdout.write
-    write("[")
-    for i, item in enumerate(items):
-        write(",\n" if i else "\n")
-        write(json.dumps(item, default=_json_default, ensure_ascii=False))
-    write("\n]\n")
+    sys.stdout.flush()
+    write = sys.stdout.buffer.write
+    write(b"[\n")
+    builders.write(chunks, write)
+    write(b"\n]\n")
+    sys.stdout.buffer.flush()
 
 
 @app.command("review")
@@ -204,19 +203,28 @@ def review_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Pipeline review: every open deal ranked by risk, with reasons and this week's action."""
-    from dealplan.deal import health_service
+    from dealplan.config import Settings
+    from dealplan.deal import health_service, review_json
+    from dealplan.deal.facts import open_deal_count
     from dealplan.history.service import utcnow
 
     moment = parse_as_of(as_of, utcnow())
     # The whole command makes millions of short-lived objects: see `bulk_work`.
-    with health_service.bulk_work():
+    with health_service.bulk_work(), ExitStack() as stack:
         with workspace(db) as session, _progress(err.is_terminal) as progress:
+            workers = 0
+            if as_json:
+                size = open_deal_count(session, owner=owner)
+                size = size if limit is None else min(size, limit)
+                workers = review_json.worker_count(Settings().workers, size)
+            # Started before the read, so that the workers start up while it runs.
+            builders = stack.enter_context(review_json.Builders(workers))
             rated = health_service.review(
                 session=session, as_of=moment, owner=owner, progress=progress
             )
         shown = rated if limit is None else rated[:limit]
         if as_json:
-            _print_json_lines(r.as_dict() for r in shown)
+            _print_json_lines(builders, health_service.json_chunks(shown))
             return
         _render_review(rated, shown, moment.date().isoformat())
 

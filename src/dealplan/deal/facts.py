@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, inspect, select
+from sqlalchemy import Table, func, inspect, select
 from sqlalchemy.orm import Session
 
 from dealplan.engines.facts import DealFacts, build_facts
@@ -214,6 +214,12 @@ def _deleted(session: Session, entity: str, deal_ids: set[int]) -> dict[int, lis
 def open_deal_ids(session: Session, *, owner: str | None = None) -> list[int]:
     """Ids of open deals (of `owner`), by id."""
     return list(session.scalars(_open_query(owner).order_by(Deal.id)))
+
+
+def open_deal_count(session: Session, *, owner: str | None = None) -> int:
+    """How many deals (of `owner`) are open."""
+    q = select(func.count()).select_from(_open_query(owner).subquery())
+    return int(session.scalar(q) or 0)
 
 
 def _open_query(owner: str | None) -> Any:

@@ -20,6 +20,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealplan.deal import review_json
 from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
 from dealplan.deal.models import Deal
 from dealplan.deal.review_read import newest_history, read_accounts, read_tables
@@ -86,6 +87,14 @@ class Later:
             found = self.blocks[block] = records(rows, self.as_of)
         return health_of(found[at], self.norms, self.t)
 
+    def build(self, rows: Sequence[int]) -> list[DealHealth]:
+        """The health of the deals at `rows` of the frame, in that order (nothing kept)."""
+        return review_json.healths(self.frame[list(rows)], self.as_of, self.norms, self.t)
+
+    def job(self, rows: Sequence[int], heads: list[review_json.Head]) -> review_json.Job:
+        """The deals at `rows` of the frame as a chunk for `review_json.chunk_lines`."""
+        return (self.frame[list(rows)], heads, self.as_of, self.norms, self.t)
+
 
 @dataclass(frozen=True)
 class Rated:
@@ -117,27 +126,61 @@ class Rated:
         object.__setattr__(self, "source", made)
         return made
 
+    @property
+    def head(self) -> review_json.Head:
+        """The fields review shows beside the deal's health."""
+        return (
+            self.deal_id,
+            self.external_id,
+            self.name,
+            self.account,
+            self.owner,
+            self.stage,
+            self.outcome,
+            self.amount,
+            self.close_date,
+            self.level,
+            self.risk,
+        )
+
     def as_dict(self, *, all_reasons: bool = False) -> dict[str, Any]:
         """JSON-ready: the verdict's reasons (all, or those behind the level) and the step."""
-        h = self.health
-        reasons = h.verdict.reasons if all_reasons else h.top_reasons()
-        return {
-            "id": self.deal_id,
-            "external_id": self.external_id,
-            "name": self.name,
-            "account": self.account,
-            "owner": self.owner,
-            "stage": self.stage,
-            "outcome": self.outcome,
-            "amount": self.amount,
-            "close_date": self.close_date,
-            "level": self.level.value,
-            "risk": self.risk,
-            "reasons": [r.as_dict() for r in reasons],
-            "anti_patterns": [r.as_dict() for r in h.anti_patterns],
-            "next_action": h.next_action,
-            "playbook": h.playbook.as_dict() if h.playbook else None,
-        }
+        return review_json.deal_dict(self.head, self.health, all_reasons=all_reasons)
+
+
+def json_chunks(
+    rated: Sequence[Rated], *, chunk: int = review_json.CHUNK
+) -> Iterator[review_json.Chunk]:
+    """The deals of `rated`, in order, as chunks for `review_json.Builders.write`: the JSON of
+    deals whose health is built, or the job of building the others (a chunk's deals to build
+    come from one review; nothing built is kept on the `Rated`)."""
+    for start in range(0, len(rated), chunk):
+        part = rated[start : start + chunk]
+        built: list[bytes] = []
+        later: Later | None = None
+        rows: list[int] = []
+        heads: list[review_json.Head] = []
+        for r in part:
+            source = r.source
+            if isinstance(source, DealHealth):
+                if later is not None and rows:
+                    yield later.job(rows, heads)
+                    rows, heads = [], []
+                built.append(review_json.dumps(review_json.deal_dict(r.head, source)))
+                continue
+            if built:
+                yield b",\n".join(built)
+                built = []
+            if later is not None and rows and source[0] is not later:
+                yield later.job(rows, heads)
+                rows, heads = [], []
+            later = source[0]
+            rows.append(source[1])
+            heads.append(r.head)
+        if later is not None and rows:
+            yield later.job(rows, heads)
+        if built:
+            yield b",\n".join(built)
 
 
 def rate(

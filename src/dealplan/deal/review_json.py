@@ -1,0 +1,190 @@
+"""`dealplan review --json`: every deal's JSON line in rank order (HEALTH-1, MAP-5).
+
+Review ranks deals by level and risk alone; a deal's reasons with their sentences and
+evidence, its anti-patterns, next action and playbook draft are built when it is printed, a
+chunk of deals at a time (one gather of their rows of the feature frame), and not kept. That
+building is most of the time of a large review (about 100 µs of Python a deal), and chunks do
+not depend on each other: with more than one core, the command builds every n-th chunk itself
+and worker processes build the others, and the lines are written in rank order as they come.
+
+This module is what a worker imports: the engines, Polars and orjson, no database layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import orjson
+import polars as pl
+
+from dealplan.engines.deal_health import DealHealth, health_of
+from dealplan.engines.health_frame import records
+from dealplan.engines.stage_time import StageTime
+from dealplan.engines.verdict import Level
+from dealplan.methodology.thresholds import Thresholds
+
+# What review shows beside a deal's health: id, external id, name, account, owner, stage,
+# outcome, amount, close date, level and risk (the fields of `health_service.Rated`).
+Head = tuple[
+    int,
+    str | None,
+    str,
+    str | None,
+    str | None,
+    str,
+    str,
+    float | None,
+    dt.date | None,
+    Level,
+    int,
+]
+
+# Deals built per chunk, and the fewest deals worth starting worker processes for (a worker
+# costs about half a second of start-up on another core).
+CHUNK = 1_000
+PARALLEL_MIN = 4_000
+
+
+def deal_dict(head: Head, h: DealHealth, *, all_reasons: bool = False) -> dict[str, Any]:
+    """JSON-ready: the deal, its verdict's reasons (all, or those behind the level), its
+    anti-patterns, next action and playbook step."""
+    i, ext, name, account, owner, stage, outcome, amount, close, level, risk = head
+    reasons = h.verdict.reasons if all_reasons else h.top_reasons()
+    return {
+        "id": i,
+        "external_id": ext,
+        "name": name,
+        "account": account,
+        "owner": owner,
+        "stage": stage,
+        "outcome": outcome,
+        "amount": amount,
+        "close_date": close,
+        "level": level.value,
+        "risk": risk,
+        "reasons": [r.as_dict() for r in reasons],
+        "anti_patterns": [r.as_dict() for r in h.anti_patterns],
+        "next_action": h.next_action,
+        "playbook": h.playbook.as_dict() if h.playbook else None,
+    }
+
+
+def _default(value: Any) -> Any:
+    """What orjson does not encode itself, as `json` would: named tuples as arrays."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def dumps(data: Any) -> bytes:
+    """`data` as compact JSON (UTF-8; dates and times as ISO text)."""
+    return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+def healths(
+    frame: pl.DataFrame, as_of: dt.datetime, norms: Mapping[str, StageTime], t: Thresholds
+) -> list[DealHealth]:
+    """The health of each deal of `frame` (rows of `health_frame.features_frame`)."""
+    return [health_of(f, norms, t) for f in records(frame, as_of)]
+
+
+def chunk_lines(
+    frame: pl.DataFrame,
+    heads: Sequence[Head],
+    as_of: dt.datetime,
+    norms: Mapping[str, StageTime],
+    t: Thresholds,
+) -> bytes:
+    """The JSON lines of the deals `heads`, whose feature rows are `frame` in the same order,
+    joined by `,\\n` (what a worker returns)."""
+    built = healths(frame, as_of, norms, t)
+    return b",\n".join([dumps(deal_dict(hd, h)) for hd, h in zip(heads, built, strict=True)])
+
+
+# A chunk of deals still to build: their feature rows (in order), their heads, and what
+# `chunk_lines` needs besides.
+Job = tuple[pl.DataFrame, list[Head], dt.datetime, Mapping[str, StageTime], Thresholds]
+# One chunk of a review: its JSON already built (deals whose health was built before) or a job.
+Chunk = bytes | Job
+
+
+def _warm() -> None:
+    """A worker's first task: importing this module is the start-up worth doing early."""
+
+
+class Builders:
+    """Worker processes that build chunks of a review beside the command (none for `0`).
+
+    Started before the review reads the workspace, so that each worker's start-up (a fresh
+    interpreter importing the engines: the parent runs Polars' thread pool, which a forked
+    child would inherit in an unknown state) happens while the parent reads.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 0:
+            spawn = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=spawn)
+            for _ in range(workers):
+                self.pool.submit(_warm)
+
+    def __enter__(self) -> Builders:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def write(self, chunks: Iterator[Chunk], write: Callable[[bytes], object]) -> None:
+        """Write the chunks' JSON lines in order, separated by `,\n`.
+
+        Each chunk goes to a worker while fewer than two per worker are in flight, else is
+        built here; finished chunks are written as soon as every chunk before them is.
+        """
+        first = True
+        pending: deque[Future[bytes] | bytes] = deque()
+        in_flight = 0
+        for c in chunks:
+            if isinstance(c, bytes):
+                pending.append(c)
+            elif self.pool is not None and in_flight < 2 * self.workers:
+                pending.append(self.pool.submit(chunk_lines, *c))
+                in_flight += 1
+            else:
+                pending.append(chunk_lines(*c))
+            while pending and (isinstance(pending[0], bytes) or pending[0].done()):
+                head = pending.popleft()
+                if not isinstance(head, bytes):
+                    in_flight -= 1
+                    head = head.result()
+                first = _put(write, head, first)
+        for p in pending:
+            first = _put(write, p if isinstance(p, bytes) else p.result(), first)
+
+
+def _put(write: Callable[[bytes], object], data: bytes, first: bool) -> bool:
+    """Write `data` after a separator unless it is the first; returns whether still first."""
+    if not data:
+        return first
+    write(data if first else b",\n" + data)
+    return False
+
+
+def worker_count(setting: int, deals: int) -> int:
+    """Worker processes for building `deals` deals: none for small reviews; else `setting`,
+    or when that is 0 one fewer than the cores this process may use."""
+    if deals < PARALLEL_MIN:
+        return 0
+    if setting > 0:
+        return setting
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(0, (cores or 1) - 1)

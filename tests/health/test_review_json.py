@@ -1,0 +1,79 @@
+"""`review --json` builds each deal's reasons when printing it, a chunk at a time, in worker
+processes beside the command when the review is large (HEALTH-1, MAP-5). Whoever builds a
+chunk, the lines must be the deals' `as_dict`, in rank order."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from typing import Any
+
+import pytest
+from bench.gen_workspace import AS_OF as BENCH_AS_OF
+from bench.gen_workspace import generate
+
+from dealplan.database import make_engine, session_factory
+from dealplan.deal import review_json
+from dealplan.deal.health_service import Rated, json_chunks, review
+from tests.helpers import Cli
+
+
+def _printed(rated: list[Rated], workers: int, chunk: int) -> list[dict[str, Any]]:
+    buf = io.BytesIO()
+    with review_json.Builders(workers) as builders:
+        builders.write(json_chunks(rated, chunk=chunk), buf.write)
+    parsed: list[dict[str, Any]] = json.loads(b"[" + buf.getvalue() + b"]")
+    return parsed
+
+
+def _expected(rated: list[Rated]) -> list[dict[str, Any]]:
+    as_text = json.dumps([r.as_dict() for r in rated], default=lambda v: v.isoformat())
+    parsed: list[dict[str, Any]] = json.loads(as_text)
+    return parsed
+
+
+def test_deals_built_by_a_worker_process_print_as_the_deals_built_here(db_url: str) -> None:
+    generate(db_url, 240).dispose()
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        rated = review(session=session, as_of=BENCH_AS_OF)
+        # A few deals shown before (built and kept): the chunks mix built and to-build deals.
+        for r in rated[5:9] + rated[100:101]:
+            assert r.health.verdict.reasons
+        here = _printed(rated, workers=0, chunk=37)
+        beside = _printed(rated, workers=1, chunk=37)
+        expected = _expected(rated)
+    engine.dispose()
+    assert len(expected) == 240
+    assert [d["id"] for d in beside] == [r.deal_id for r in rated]
+    assert here == expected
+    assert beside == here
+    assert all(d["reasons"] for d in beside if d["level"] != "green")
+
+
+def test_small_reviews_start_no_worker_process() -> None:
+    assert review_json.worker_count(0, review_json.PARALLEL_MIN - 1) == 0
+    assert review_json.worker_count(3, review_json.PARALLEL_MIN) == 3
+    cores = len(os.sched_getaffinity(0))
+    assert review_json.worker_count(0, review_json.PARALLEL_MIN) == cores - 1
+
+
+def test_a_large_review_json_prints_every_deal_once_in_rank_order(
+    tmp_path: Any, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'large.db'}"
+    generate(url, review_json.PARALLEL_MIN).dispose()
+    monkeypatch.setenv("DEALPLAN_WORKERS", "1")
+    day = BENCH_AS_OF.date().isoformat()
+    result = cli("review", "--json", "--db", url, "--as-of", day)
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    monkeypatch.setenv("DEALPLAN_WORKERS", "0")
+    top = json.loads(cli("review", "--json", "--db", url, "--as-of", day, "--limit", "50").stdout)
+    assert len(printed) == review_json.PARALLEL_MIN
+    assert len({d["id"] for d in printed}) == len(printed)
+    assert printed[:50] == top
+    order = ["dead", "red", "yellow", "green"]
+    keys = [(order.index(d["level"]), -d["risk"]) for d in printed]
+    assert keys == sorted(keys)
