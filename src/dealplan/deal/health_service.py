@@ -10,9 +10,7 @@ whole feature frame, and builds a deal's reasons when they are first shown (`Lat
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +21,7 @@ from sqlalchemy.orm import Session
 from dealplan.deal import review_json
 from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
 from dealplan.deal.models import Deal
+from dealplan.deal.review_json import bulk_work
 from dealplan.deal.review_read import newest_history, read_accounts, read_tables
 from dealplan.engines.deal_health import (
     DealHealth,
@@ -212,23 +211,6 @@ def rate(
 def rank_key(r: Rated) -> tuple[int, int, float, int]:
     """Worst level first, then the higher risk score, then the larger amount."""
     return (-RANK[r.level], -r.risk, -(r.amount or 0.0), r.deal_id)
-
-
-@contextmanager
-def bulk_work() -> Iterator[None]:
-    """Within the block the cyclic garbage collector is off.
-
-    Rating 100,000 deals makes millions of small objects that form no cycles (reference
-    counting frees them); the collector would still walk the ever larger heap again and
-    again, which measured as about half of `review`'s time.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def review(

@@ -63,7 +63,9 @@ class Move(NamedTuple):
     new: Any
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: with some sixty fields, a frozen `__init__` measured as a tenth of building a
+# deal's health in a large review. Nothing changes a record once made.
+@dataclass(slots=True)
 class HealthFeatures:
     """One deal at `as_of`, reduced to what the health rules read (see module docstring)."""
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dealplan.engines.facts import BUYER_SUFFIX
+from dealplan.engines.frame_rows import named_rows
 from dealplan.engines.health_common import setting
 from dealplan.engines.health_features import DANGER_SIGNALS, POSITIVE_SIGNALS, HealthFeatures
 from dealplan.engines.health_records import record
@@ -381,7 +382,7 @@ def features_table(tb: Tables, as_of: dt.datetime, t: Thresholds) -> list[Health
 
 def records(frame: pl.DataFrame, as_of: dt.datetime) -> list[HealthFeatures]:
     """Each row of a `features_frame` as the deal's `HealthFeatures`."""
-    return [record(r, as_of) for r in frame.iter_rows(named=True)]
+    return [record(r, as_of) for r in named_rows(frame)]
 
 
 def _stage_entered(frame: pl.DataFrame) -> pl.DataFrame:
