@@ -18,10 +18,10 @@ ITEM = st.fixed_dictionaries(
     {"at": st.none() | MOMENT, "due": st.none() | DAY, "what": st.none() | TEXT}
 )
 SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64,
-    "name": pl.String,
-    "amount": pl.Float64,
-    "due": pl.Date,
+    "id": pl.Int64(),
+    "name": pl.String(),
+    "amount": pl.Float64(),
+    "due": pl.Date(),
     "moves": pl.List(pl.Struct({"at": pl.Datetime("us"), "due": pl.Date, "what": pl.String})),
     "people": pl.List(pl.String),
     "champion": pl.Struct({"name": pl.String, "depth": pl.Int64}),
