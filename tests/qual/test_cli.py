@@ -289,6 +289,16 @@ def test_methodology_show_prints_the_model_and_thresholds_in_force(ws: str, cli:
     text = cli("methodology", "show", "--db", ws).stdout
     assert "Proving Value" in text
     assert "eb.mandatory_above" in text
+    # Small fractions keep their digits: 0.005 must not read 0.01, nor 0.001 read 0.00.
+    density = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in text.splitlines()
+        if "min_density" in line
+    }
+    assert density == {
+        "keywords.strong_min_density": "0.005",
+        "keywords.moderate_min_density": "0.001",
+    }
 
 
 def test_methodology_use_a_shipped_model_then_its_gates_apply(ws: str, cli: Cli) -> None:

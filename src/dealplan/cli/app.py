@@ -212,9 +212,19 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
     return t
 
 
+def float_text(v: float) -> str:
+    """A number for people: whole numbers bare, others with 2 decimals, and fractions below 1
+    with 3 significant digits, so that a threshold of 0.005 does not read 0.01."""
+    if v == int(v):
+        return f"{v:,.0f}"
+    if abs(v) < 1:
+        return f"{v:.3g}"
+    return f"{v:,.2f}"
+
+
 def _cell(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:,.2f}" if v != int(v) else f"{v:,.0f}"
+        return float_text(v)
     return str(v)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
-from dealplan.cli.app import err, out, show, table
+from dealplan.cli.app import err, float_text, out, show, table
 from dealplan.methodology import StageModel
 from dealplan.methodology.thresholds import Thresholds
 
@@ -23,7 +23,7 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
     if isinstance(value, float):
-        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+        return float_text(value)
     if isinstance(value, list | tuple):
         return "; ".join(_text(v) for v in value) or "-"
     if isinstance(value, dict):
