@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 from typing import Any
 
 import pytest
@@ -50,6 +51,24 @@ def test_deals_built_by_a_worker_process_print_as_the_deals_built_here(db_url: s
     assert here == expected
     assert beside == here
     assert all(d["reasons"] for d in beside if d["level"] != "green")
+
+
+def test_a_review_whose_worker_dies_still_prints_every_deal(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'ws.db'}"
+    generate(url, 120).dispose()
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        rated = review(session=session, as_of=BENCH_AS_OF)
+        expected = _expected(rated)
+        buf = io.BytesIO()
+        with review_json.Builders(1) as builders:
+            assert builders.started is not None
+            builders.started.submit(os.getpid).result()  # the worker is up
+            for pid in list(builders.started._processes):
+                os.kill(pid, signal.SIGKILL)
+            builders.write(json_chunks(rated, chunk=25), buf.write)
+    engine.dispose()
+    assert json.loads(b"[" + buf.getvalue() + b"]") == expected
 
 
 def test_small_reviews_start_no_worker_process() -> None:

@@ -19,6 +19,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
@@ -49,7 +50,7 @@ Head = tuple[
 
 # Deals built per chunk, and the fewest deals worth starting worker processes for (a worker
 # costs about half a second of start-up on another core).
-CHUNK = 1_000
+CHUNK = 500
 PARALLEL_MIN = 4_000
 
 
@@ -149,45 +150,63 @@ class Builders:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        # `pool` is None once the workers failed; `started` is shut down at the end anyway.
         self.pool: ProcessPoolExecutor | None = None
         if workers > 0:
             spawn = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=spawn)
             for _ in range(workers):
                 self.pool.submit(_warm)
+        self.started = self.pool
 
     def __enter__(self) -> Builders:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.started is not None:
+            self.started.shutdown(wait=True, cancel_futures=True)
 
     def write(self, chunks: Iterator[Chunk], write: Callable[[bytes], object]) -> None:
         """Write the chunks' JSON lines in order, separated by `,\n`.
 
         Each chunk goes to a worker while fewer than two per worker are in flight, else is
-        built here; finished chunks are written as soon as every chunk before them is.
+        built here; finished chunks are written as soon as every chunk before them is. Should
+        the workers fail (a worker killed, no processes allowed), their chunks are built here.
         """
         first = True
-        pending: deque[Future[bytes] | bytes] = deque()
+        pending: deque[tuple[Future[bytes] | None, Chunk]] = deque()
         in_flight = 0
         for c in chunks:
             if isinstance(c, bytes):
-                pending.append(c)
+                pending.append((None, c))
             elif self.pool is not None and in_flight < 2 * self.workers:
-                pending.append(self.pool.submit(chunk_lines, *c))
+                pending.append((self._submit(c), c))
                 in_flight += 1
             else:
-                pending.append(chunk_lines(*c))
-            while pending and (isinstance(pending[0], bytes) or pending[0].done()):
-                head = pending.popleft()
-                if not isinstance(head, bytes):
-                    in_flight -= 1
-                    head = head.result()
-                first = _put(write, head, first)
-        for p in pending:
-            first = _put(write, p if isinstance(p, bytes) else p.result(), first)
+                pending.append((None, chunk_lines(*c)))
+            while pending and (pending[0][0] is None or pending[0][0].done()):
+                future, done = pending.popleft()
+                in_flight -= future is not None
+                first = _put(write, self._built(future, done), first)
+        for future, done in pending:
+            first = _put(write, self._built(future, done), first)
+
+    def _submit(self, job: Job) -> Future[bytes] | None:
+        assert self.pool is not None
+        try:
+            return self.pool.submit(chunk_lines, *job)
+        except (BrokenProcessPool, OSError, RuntimeError):
+            self.pool = None
+            return None
+
+    def _built(self, future: Future[bytes] | None, chunk: Chunk) -> bytes:
+        """The chunk's lines: from its worker, else (no worker, or it failed) built here."""
+        if future is not None:
+            try:
+                return future.result()
+            except (BrokenProcessPool, OSError):
+                self.pool = None
+        return chunk if isinstance(chunk, bytes) else chunk_lines(*chunk)
 
 
 def _put(write: Callable[[bytes], object], data: bytes, first: bool) -> bool:
