@@ -8,7 +8,7 @@ any database (and without importing SQLAlchemy), so `dealplan pipeline --data FI
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -68,11 +68,14 @@ def load_deals(
     stage_map: list[str] | None = None,
     price_list: Path | None = None,
     columns: Collection[str] | None = None,
+    only_with: Mapping[str, Collection[str]] | None = None,
 ) -> pl.LazyFrame:
     """The deal table (deal_frame.SCHEMA) from `data`, or from the workspace when it is None.
 
     `columns`, when given, are the deal-table columns the caller reads; a file's other
-    columns are then not parsed (they come back null). InputError for bad files or options.
+    columns are then not parsed (they come back null). `only_with`: columns of `columns` a
+    file's reader needs only when the file has one of the columns listed for them (see
+    `dealplan.io.deal_table.read_deals`). InputError for bad files or options.
     """
     if data is not None:
         from dealplan.io.deal_table import read_deals
@@ -83,6 +86,7 @@ def load_deals(
             stage_map=stage_map,
             price_list=price_list,
             columns=columns,
+            only_with=only_with,
         ).lazy()
     from dealplan.cli.app import workspace
     from dealplan.deal.deal_table import workspace_deals

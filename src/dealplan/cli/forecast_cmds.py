@@ -6,7 +6,7 @@ PIPE-2, PIPE-3 (forecast and calibration), PIPE-4 (snapshots, accuracy, backtest
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -88,8 +88,10 @@ def _load(
     stage_map: list[str] | None,
     price_list: Path | None,
     columns: Collection[str] | None = None,
+    only_with: Mapping[str, Collection[str]] | None = None,
 ) -> pl.LazyFrame:
-    """The deals of `data` (and the closed deals of `history`); `columns`: those read."""
+    """The deals of `data` (and the closed deals of `history`); `columns`: those read
+    (`only_with`: see `deal_source.load_deals`)."""
     import polars as pl
 
     from dealplan.cli.deal_source import load_deals
@@ -105,6 +107,7 @@ def _load(
                 stage_map=stage_map,
                 price_list=price_list,
                 columns=columns,
+                only_with=only_with,
             )
         )
 
@@ -127,7 +130,7 @@ def _run(
     stage_map: list[str] | None,
     price_list: Path | None,
 ) -> Any:
-    from dealplan.engines.forecast import columns, forecast
+    from dealplan.engines.forecast import LISTED_ONLY_WITH, columns, forecast
     from dealplan.engines.forecast_period import parse_period
     from dealplan.errors import InputError
     from dealplan.forecast.settings import forecast_settings
@@ -146,6 +149,7 @@ def _run(
         stage_map=stage_map,
         price_list=price_list,
         columns=columns(forecast_settings()),
+        only_with=LISTED_ONLY_WITH,
     )
     return forecast(frame, period, day, forecast_settings())
 

@@ -14,6 +14,7 @@ fall back to the overall rate rather than being inflated by won deals alone.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,16 +149,23 @@ def _dimension_rates(closed: pl.DataFrame, overall: float, s: ForecastSettings) 
 
 
 def win_probability(
-    open_deals: pl.LazyFrame, cal: WinCalibration, settings: ForecastSettings
+    open_deals: pl.LazyFrame,
+    cal: WinCalibration,
+    settings: ForecastSettings,
+    absent: Collection[str] = (),
 ) -> pl.LazyFrame:
     """`open_deals` with `p_win` (calibrated) and `win_lift` (p_win / overall rate) added.
 
-    Rates are looked up per value (a few dozen), not joined: no deal is copied."""
+    Rates are looked up per value (a few dozen), not joined: no deal is copied. `absent`:
+    columns known to be null in every deal; their lift is 1.0 for every deal, so it is not
+    looked up (the same numbers, less work per deal)."""
     stage_rate = pl.col("stage").replace_strict(
         {r.value: r.rate for r in cal.stages}, default=None, return_dtype=pl.Float64
     )
     lift = pl.lit(1.0)
     for dim in settings.dimensions:
+        if (dim == "size_band" and "amount" in absent) or dim in absent:
+            continue  # every deal's value is null: a lift of 1.0
         lifts = {r.value: r.lift for r in cal.dimensions if r.dimension == dim}
         if dim == "size_band":
             lift = lift * _size_lift(lifts, settings)

@@ -19,6 +19,7 @@ Every method adds the value already won in the period. Deals are those of `deal_
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,14 +27,16 @@ import polars as pl
 
 from dealplan.engines.calibration import WinCalibration, calibrate_wins, win_probability
 from dealplan.engines.deal_frame import COMMIT_CHECKLIST, conform
-from dealplan.engines.forecast_distribution import (
-    Distribution,
-    bookings_distribution,
-    no_bookings,
-    normal_distribution,
-)
+from dealplan.engines.forecast_distribution import Distribution
 from dealplan.engines.forecast_period import Period
 from dealplan.engines.forecast_settings import ForecastSettings
+from dealplan.engines.forecast_sums import (
+    absent_columns,
+    by_owner_category,
+    category_code,
+    distribution,
+    named,
+)
 from dealplan.engines.forecast_timing import Timing, band_expr, learn_timing
 
 METHODS = ("stage_weighted", "category_weighted", "calibrated")
@@ -44,12 +47,22 @@ def is_open() -> pl.Expr:
     return pl.col("outcome").is_null() | (pl.col("outcome") == "open")
 
 
-def category_expr(s: ForecastSettings) -> pl.Expr:
+def probability_expr(absent: Collection[str] = ()) -> pl.Expr:
+    """The deal's probability: manual, else its stage's (`absent`: columns null everywhere)."""
+    if "probability" in absent:
+        return pl.col("stage_probability")
+    return pl.coalesce("probability", "stage_probability")
+
+
+def category_expr(s: ForecastSettings, absent: Collection[str] = ()) -> pl.Expr:
     """Explicit category (normalised) if given, else the probability band; null: unknown."""
-    prob = pl.coalesce("probability", "stage_probability")
+    prob = probability_expr(absent)
     band: Any = pl.lit("unknown")
     for name, low in reversed(s.bands):
         band = pl.when(prob >= low).then(pl.lit(name)).otherwise(band)
+    if "forecast_category" in absent:
+        banded: pl.Expr = band.alias("category_given")
+        return banded
     given = (
         pl.col("forecast_category")
         .str.strip_chars()
@@ -67,8 +80,19 @@ def failed_items() -> pl.Expr:
     ).list.drop_nulls()
 
 
-def categorize(open_deals: pl.LazyFrame, s: ForecastSettings) -> pl.LazyFrame:
-    """Open deals with `category` (after demotion), `demoted` and `demotion_reasons`."""
+def categorize(
+    open_deals: pl.LazyFrame, s: ForecastSettings, absent: Collection[str] = ()
+) -> pl.LazyFrame:
+    """Open deals with `category` (after demotion), `demoted` and `demotion_reasons`.
+
+    `absent`: columns null in every deal. With no commit-checklist column, no deal is
+    demoted and the reasons are empty, without looking at each deal."""
+    if all(c in absent for c in COMMIT_CHECKLIST):
+        return open_deals.with_columns(
+            category_expr(s, absent),
+            demotion_reasons=pl.lit([], pl.List(pl.String)),
+            demoted=pl.lit(False),
+        ).with_columns(category=pl.col("category_given"))
     failed = failed_items()
     # `demoted` does not read the reasons list, so a query that keeps only `demoted` never
     # builds a list per deal.
@@ -76,7 +100,7 @@ def categorize(open_deals: pl.LazyFrame, s: ForecastSettings) -> pl.LazyFrame:
         [(pl.col(c) == False).fill_null(False) for c in COMMIT_CHECKLIST]  # noqa: E712
     )
     return (
-        open_deals.with_columns(category_expr(s), demotion_reasons=failed)
+        open_deals.with_columns(category_expr(s, absent), demotion_reasons=failed)
         .with_columns(demoted=(pl.col("category_given") == "commit") & any_failed)
         .with_columns(
             category=pl.when(pl.col("demoted"))
@@ -130,7 +154,24 @@ def columns(s: ForecastSettings) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*fixed, *dated, *COMMIT_CHECKLIST, *dims)))
 
 
-# Per open deal, what the forecast sums (the demoted deals are listed by their own query).
+# A forecast names deals (id, name) only in its list of demotions, which needs a commit
+# checklist: a deal file without one need not have its ids and names read.
+LISTED_ONLY_WITH = {"id": COMMIT_CHECKLIST, "name": COMMIT_CHECKLIST}
+# Deal-table columns often missing from a source (null in every deal): see absent_columns.
+# (With the calibration's dimensions.)
+OPTIONAL = ("forecast_category", "probability", "amount", *COMMIT_CHECKLIST)
+# What `forecast_sums.by_owner_category` reads of each open deal.
+SUMMED = (
+    "owner",
+    "amount",
+    "close_date",
+    "category",
+    "in_period",
+    "value",
+    "p_stage",
+    "p_calibrated",
+)
+# Per open deal, what `deal_expectations` returns.
 _KEPT = (
     "owner",
     "amount",
@@ -157,19 +198,39 @@ def expectations(
     deals: pl.LazyFrame, period: Period, as_of: dt.date, s: ForecastSettings
 ) -> tuple[pl.LazyFrame, WinCalibration, Timing, pl.DataFrame]:
     """`deal_expectations` with the per-deal frame left lazy (to aggregate, not to keep)."""
+    frame, cal, timing, won, _ = _expectations(deals, period, as_of, s, frozenset(), summed=False)
+    return frame, cal, timing, won
+
+
+def _expectations(
+    deals: pl.LazyFrame,
+    period: Period,
+    as_of: dt.date,
+    s: ForecastSettings,
+    absent: frozenset[str],
+    *,
+    summed: bool,
+) -> tuple[pl.LazyFrame, WinCalibration, Timing, pl.DataFrame, list[str] | None]:
+    """The per-deal frame (lazy), calibration, timing, won rows, and the category names by
+    number when `category` is a number (see forecast_sums.category_code).
+
+    `absent`: columns null in every deal (their per-deal lookups are skipped: the same
+    numbers). `summed`: the frame only feeds `forecast_sums.by_owner_category`, so it keeps
+    just what that reads and its category may be a number."""
     deals = conform(deals)
     dims = [d for d in s.dimensions if d != "size_band"]
     known_closed = deals.filter(~is_open() & (pl.col("close_date") < as_of)).select(
         "outcome", "stage_index", "amount", *dict.fromkeys(d for d in dims if d != "amount")
     )
     open_deals = deals.filter(is_open())
-    stages = (
+    stages_query = (
         open_deals.select("stage_index", "stage", "stage_probability")
         .filter(pl.col("stage").is_not_null())
         .unique()
-        .collect()
     )
-    cal = calibrate_wins(known_closed.collect(), stages, s)
+    closed, stages = pl.collect_all([known_closed, stages_query])
+    cal = calibrate_wins(closed, stages, s)
+    del closed
     timing = learn_timing(deals, period, as_of, s)
     close_date = pl.col("close_date")
     in_period = close_date.is_not_null() & (
@@ -186,28 +247,37 @@ def expectations(
         )
         for name in ("won_rate", "close_rate")
     )
-    frame = (
-        win_probability(categorize(open_deals, s), cal, s)
-        .with_columns(band_expr(max(as_of, period.start), s), in_period=in_period)
-        .with_columns(
-            won_rate=won_rate,
-            close_rate=close_rate,
-            w_category=pl.col("category").replace_strict(
-                dict(s.category_weights), default=None, return_dtype=pl.Float64
-            ),
-        )
-        .with_columns(
-            value=pl.col("amount").fill_null(0.0),
-            p_stage=pl.coalesce("probability", "stage_probability").fill_null(0.0),
-            w_category=pl.col("w_category").fill_null(0.0),
-            p_calibrated=pl.when(pl.col("probability").is_not_null())
+    probability = probability_expr(absent)
+    coded = category_code(s, absent, probability) if summed else None
+    if coded is None:
+        named, names = categorize(open_deals, s, absent), None
+    else:
+        named, names = open_deals.with_columns(coded[0]), coded[1]
+    if "probability" in absent:  # no manual probability: the calibrated chance of every deal
+        p_calibrated = pl.col("won_rate") * pl.col("win_lift")
+    else:
+        p_calibrated = (
+            pl.when(pl.col("probability").is_not_null())
             .then(pl.col("probability") * pl.col("close_rate"))
             .otherwise(pl.col("won_rate") * pl.col("win_lift"))
-            .fill_null(0.0)
-            .clip(0.0, 1.0),
         )
-        .select(_KEPT)
+    frame = (
+        win_probability(named, cal, s, absent)
+        .with_columns(band_expr(max(as_of, period.start), s), in_period=in_period)
+        .with_columns(won_rate=won_rate, close_rate=close_rate)
+        .with_columns(
+            value=pl.col("amount").fill_null(0.0),
+            p_stage=probability.fill_null(0.0),
+            p_calibrated=p_calibrated.fill_null(0.0).clip(0.0, 1.0),
+        )
     )
+    if summed:
+        frame = frame.select(SUMMED)
+    else:
+        weight = pl.col("category").replace_strict(
+            dict(s.category_weights), default=None, return_dtype=pl.Float64
+        )
+        frame = frame.with_columns(w_category=weight.fill_null(0.0)).select(_KEPT)
     won = (
         deals.select("owner", "amount", "outcome", "close_date")
         .filter(
@@ -220,65 +290,34 @@ def expectations(
         )
         .collect()
     )
-    return frame, cal, timing, won
-
-
-def _chance() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(v, p, kept): value and chance as the distribution reads them, and the deals it counts."""
-    v = pl.col("value").fill_nan(0.0)
-    p = pl.col("p_calibrated").fill_nan(0.0).clip(0.0, 1.0)
-    return v, p, (v > 0) & (p > 0)
-
-
-def _by_owner_category(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Per owner and category: deals, value, every method's sum, the gaps, and the sums of the
-    distribution's mean and variance."""
-    inp = pl.col("in_period")
-    v, p, kept = _chance()
-    return frame.group_by("owner", "category").agg(
-        deals=pl.len(),
-        value=pl.col("value").sum(),
-        in_period=inp.sum(),
-        stage_weighted=(pl.col("value") * pl.col("p_stage")).filter(inp).sum(),
-        value_in_period=pl.col("value").filter(inp).sum(),
-        calibrated=(pl.col("value") * pl.col("p_calibrated")).sum(),
-        no_amount=pl.col("amount").null_count(),
-        no_close=pl.col("close_date").null_count(),
-        chances=kept.sum(),
-        mean=(v * p).filter(kept).sum(),
-        variance=(p * (1 - p) * v * v).filter(kept).sum(),
-    )
-
-
-def _distribution(frame: pl.LazyFrame, by: pl.DataFrame, s: ForecastSettings) -> Distribution:
-    """P10/P50/P90 of the open deals' bookings: exact for a few deals, else normal from sums."""
-    n = int(by["chances"].sum() or 0)
-    if n == 0:
-        return no_bookings()
-    if n > s.exact_max_deals:
-        return normal_distribution(float(by["mean"].sum()), float(by["variance"].sum()), n)
-    v, p, kept = _chance()
-    chances = frame.filter(kept).select(v.alias("v"), p.alias("p")).collect()
-    return bookings_distribution(chances["v"].to_numpy(), chances["p"].to_numpy(), s)
+    return frame, cal, timing, won, names
 
 
 def forecast(
     deals: pl.LazyFrame, period: Period, as_of: dt.date, s: ForecastSettings
 ) -> ForecastResult:
     """The period's forecast by every method, categories, demotions and P10/P50/P90."""
-    frame, cal, timing, won = expectations(deals, period, as_of, s)
+    deals = conform(deals)
+    # Columns null in every deal (a file without them) need no look at each deal.
+    dims = [d for d in s.dimensions if d != "size_band"]
+    absent = absent_columns(deals, (*OPTIONAL, *dims))
+    frame, cal, timing, won, names = _expectations(deals, period, as_of, s, absent, summed=True)
     won_value = float(won["amount"].fill_null(0.0).sum())
-    failed = pl.any_horizontal([pl.col(c) == False for c in COMMIT_CHECKLIST])  # noqa: E712
+    present = [c for c in COMMIT_CHECKLIST if c not in absent] or list(COMMIT_CHECKLIST)
+    failed = pl.any_horizontal([pl.col(c) == False for c in present])  # noqa: E712
     # Only a deal with a failed checklist item can be demoted: the others are not categorised.
     demoted = (
-        categorize(conform(deals).filter(is_open() & failed), s)
+        categorize(deals.filter(is_open() & failed), s, absent)
         .filter(pl.col("demoted"))
         .select("id", "name", "owner", "amount", reasons=pl.col("demotion_reasons"))
         .sort("id")
     )
+    if all(c in absent for c in COMMIT_CHECKLIST):  # no checklist: no deal can be demoted
+        demoted = demoted.clear()
     # The open deals are summed per owner and category in one pass; nothing per deal is kept
     # (the exact distribution, for a few deals only, reads their values afterwards).
-    by, demotions = pl.collect_all([_by_owner_category(frame), demoted])
+    summed, demotions = pl.collect_all([by_owner_category(frame), demoted])
+    by = named(summed, names)
     # A category's weight is the same for all its deals: applied to its summed value.
     weight = pl.col("category").replace_strict(
         dict(s.category_weights), default=0.0, return_dtype=pl.Float64
@@ -301,7 +340,7 @@ def forecast(
         .sort("owner", nulls_last=True)
         .to_dicts()
     )
-    dist = _distribution(frame, by, s)
+    dist = distribution(frame, by, s)
     dist = _shift(dist, won_value + timing.new_run_rate)
     counts = by.select(
         deals=pl.col("deals").sum(),

@@ -80,11 +80,23 @@ def learn_timing(
     deals: pl.LazyFrame, target: Period, as_of: dt.date, s: ForecastSettings
 ) -> Timing:
     """Replay past windows of `deals` (the deal table as known at `as_of`)."""
-    known = deals.select(
-        "created_date", "close_date", "outcome", pl.col("amount").cast(pl.Float64)
-    ).filter(pl.col("created_date").is_not_null())
+    # The outcome is compared once per deal here, not once per window: every window reads
+    # these flags (a deal without an outcome is neither won nor closed).
+    outcome = pl.col("outcome")
+    known = (
+        deals.select(
+            "created_date",
+            "close_date",
+            pl.col("amount").cast(pl.Float64),
+            won=(outcome == "won").fill_null(False),
+            closed=outcome.is_in(["won", "lost"]).fill_null(False),
+        )
+        .filter(pl.col("created_date").is_not_null())
+        .collect()
+        .lazy()
+    )
     first_close = (
-        known.filter(pl.col("outcome").is_in(["won", "lost"]) & (pl.col("close_date") < as_of))
+        known.filter(pl.col("closed") & (pl.col("close_date") < as_of))
         .select(pl.col("close_date").min())
         .collect()
         .item()
@@ -135,22 +147,32 @@ def _window_counts(known: pl.LazyFrame, w: dict[str, Any], s: ForecastSettings) 
     obs, ws, we = pl.lit(w["obs"]), pl.lit(w["ws"]), pl.lit(w["we"])
     created, close, amount = pl.col("created_date"), pl.col("close_date"), pl.col("amount")
     inside = close.is_between(ws, we, closed="left")
-    won = ((pl.col("outcome") == "won") & inside).fill_null(False)
-    closed = (pl.col("outcome").is_in(["won", "lost"]) & inside).fill_null(False)
+    won = (pl.col("won") & inside).fill_null(False)
+    closed = (pl.col("closed") & inside).fill_null(False)
     open_at = (created <= obs) & (close.is_null() | (close >= obs))
     new = (created > obs) & won & (created < we)
+    # Every term is a column before the aggregation, which then only sums columns (Polars'
+    # fast path; a filter inside an aggregation is worked out group by group).
+    terms = known.with_columns(
+        __open=open_at,
+        __won=won,
+        __closed=closed,
+        __won_amt=pl.when(won).then(amount),
+        __won_null=won & amount.is_null(),
+        __new=pl.when(new).then(amount.fill_null(0.0)).otherwise(pl.lit(0.0)),
+        __kept=open_at | new,
+    ).filter(pl.col("__kept"))
     return (
-        known.filter(open_at | new)
-        .group_by(pl.when(open_at).then(band_expr(w["obs"], s)).alias("band"))
+        terms.group_by(pl.when(pl.col("__open")).then(band_expr(w["obs"], s)).alias("band"))
         .agg(
             deals=pl.len().cast(pl.Int64),
             amt=amount.sum(),
             amt_n=amount.count().cast(pl.Int64),
-            won_amt=amount.filter(won).sum(),
-            won_n=won.sum().cast(pl.Int64),
-            won_null=(won & amount.is_null()).sum().cast(pl.Int64),
-            closed=closed.sum().cast(pl.Int64),
-            new=amount.fill_null(0.0).filter(new).sum(),
+            won_amt=pl.col("__won_amt").sum(),
+            won_n=pl.col("__won").sum().cast(pl.Int64),
+            won_null=pl.col("__won_null").sum().cast(pl.Int64),
+            closed=pl.col("__closed").sum().cast(pl.Int64),
+            new=pl.col("__new").sum(),
         )
         .with_columns(k=pl.lit(w["k"], pl.Int32), pos=pl.lit(w["pos"], pl.Int32))
     )

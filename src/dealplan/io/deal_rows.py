@@ -38,6 +38,24 @@ NEEDS: dict[str, tuple[str, ...]] = {
 ALWAYS = ("stage", *STATED)
 
 
+def unneeded(
+    columns: Collection[str] | None,
+    only_with: Mapping[str, Collection[str]] | None,
+    found: Mapping[str, int],
+) -> set[str]:
+    """The columns of `only_with` (column -> other columns) to leave out: those of `columns`
+    none of whose other columns the file has (e.g. a forecast lists deals by id and name
+    only when a commit-checklist column can demote them)."""
+    if columns is None or not only_with:
+        return set()
+    have = set(found)
+    return {
+        c
+        for c in columns
+        if c in only_with and not any(set(NEEDS.get(o, (o,))) & have for o in only_with[c])
+    }
+
+
 def fields_for(columns: Collection[str] | None, found: Mapping[str, int]) -> dict[str, int]:
     """The file fields (name -> column index) needed to fill the deal-table `columns`."""
     if columns is None:
@@ -73,21 +91,28 @@ def _col(fields: set[str], name: str, dtype: pl.DataType | type[pl.DataType]) ->
 
 
 def build(
-    frame: pl.DataFrame, fields: set[str], model: StageModel, option_map: Mapping[str, str]
+    frame: pl.DataFrame,
+    fields: set[str],
+    model: StageModel,
+    option_map: Mapping[str, str],
+    skip: Collection[str] = (),
 ) -> Built:
     """Deal-table columns from typed fields; `stage` holds the file's labels (text).
+
+    `skip`: deal-table columns not wanted; `id` and `name`, which are made for every deal
+    when the file lacks them, are then left out (null).
 
     Stage and outcome columns are worked out once per combination of the distinct stage
     labels and stated outcomes (a few dozen), and each deal takes its combination's values by
     position (a gather), so a million rows cost no join and no mapping per row."""
     from dealplan.io import stages
 
-    labels: list[str] = []
-    if "stage" in fields:
-        labels = frame.get_column("stage").drop_nulls().unique().to_list()
-    res = stages.resolve(model, labels, workspace_map={}, option_map=option_map)
     keys = [k for k in ("stage", *STATED) if k in fields]
     code, pairs = _codes(frame, keys)
+    labels: list[str] = []
+    if "stage" in fields:  # the distinct labels, from the combinations (not from every row)
+        labels = pairs.get_column("stage").drop_nulls().unique().to_list()
+    res = stages.resolve(model, labels, workspace_map={}, option_map=option_map)
     lookup = _stage_lookup(pairs, fields, model, res.stages).sort("__code")
     added = [c for c in lookup.columns if c not in (*keys, "__code", "__outcome", "__stage")]
     # The label and the stated outcome are the file's own columns: taken as they are.
@@ -103,11 +128,14 @@ def build(
     if "close_date" in fields and "created_date" in fields:
         cycle = pl.coalesce(cycle, (pl.col("close_date") - created).dt.total_days())
     derived = [created.alias("created_date"), cycle.alias("cycle_days")]
-    derived.append(_ident(frame, fields).alias("id"))
+    if "id" not in skip or "name" not in skip:  # a made-up name may be the id
+        derived.append(_ident(frame, fields).alias("id"))
     keep = [c for c in frame.columns if c not in (*keys, "created_date", "cycle_days")]
     renamed = [pl.col("__outcome").alias("outcome"), pl.col("__stage").alias("stage")]
     out = joined.select(*keep, *added, *renamed, *derived)
-    result = out.with_columns(_name(frame, fields).alias("name")).collect()
+    if "name" not in skip:
+        out = out.with_columns(_name(frame, fields).alias("name"))
+    result = out.collect()
     bad = int(lookup.filter(pl.col("__empty") | pl.col("__conflict")).height)
     if bad:
         bad = int(result.select((pl.col("__empty") | pl.col("__conflict")).sum()).item())
@@ -233,6 +261,7 @@ def full(
     model: StageModel,
     option_map: Mapping[str, str],
     max_mb: int,
+    skip: Collection[str] = (),
 ) -> pl.DataFrame:
     """The deal table by the import's reader and typing; InputError listing every problem."""
     from dealplan.io import prepare, source, stages
@@ -253,7 +282,7 @@ def full(
     if src._lines is not None:
         lines = src._lines.gather(frame.get_column("__row")).cast(pl.Int64)
         frame = frame.with_columns(lines.alias("line"))
-    built = build(frame, set(wanted), model, option_map)
+    built = build(frame, set(wanted), model, option_map, skip)
     problems = list(typed.problems)
     if built.unknown and "stage" in wanted:
         res = stages.resolve(model, built.unknown, workspace_map={}, option_map=option_map)

@@ -66,12 +66,14 @@ def read_deals(
     price_list: Path | None = None,
     model: StageModel | None = None,
     columns: Collection[str] | None = None,
+    only_with: Mapping[str, Collection[str]] | None = None,
 ) -> pl.DataFrame:
     """The deals of `path` as a deal table (deal_frame.SCHEMA columns, in order).
 
     `columns`: the deal-table columns the caller needs (default all); the file's other
-    columns are not parsed and come back null. InputError (`file:line:column: reason`) for
-    a file or option that cannot be used.
+    columns are not parsed and come back null. `only_with`: columns of `columns` needed only
+    when the file has one of the columns listed for them (else they come back null too).
+    InputError (`file:line:column: reason`) for a file or option that cannot be used.
     """
     from dealplan.methodology import DEFAULT_MODEL, load_model
 
@@ -81,13 +83,18 @@ def read_deals(
         raise InputError(f"--profile {profile!r}: choose one of {', '.join(profiles.PROFILES)}")
     _check_path(path, label)
     json_file, header = _head(path, label, profile)
+    skip = deal_rows.unneeded(columns, only_with, header.found)
+    if skip and columns is not None:
+        columns = [c for c in columns if c not in skip]
     wanted = deal_rows.fields_for(columns, header.found)
     option_map = _option_map(stage_map, header.profile, model)
     frame = None
     if not json_file:
-        frame = _fast(path, label, header, wanted, model, option_map)
+        frame = _fast(path, label, header, wanted, model, option_map, skip)
     if frame is None:
-        frame = deal_rows.full(path, label, header.profile, set(wanted), model, option_map, MAX_MB)
+        frame = deal_rows.full(
+            path, label, header.profile, set(wanted), model, option_map, MAX_MB, skip
+        )
     if price_list is not None:
         frame = with_prices(frame, price_list)
     return conform(frame.lazy()).collect()
@@ -178,6 +185,7 @@ def _fast(
     wanted: Mapping[str, int],
     model: StageModel,
     option_map: Mapping[str, str],
+    skip: Collection[str],
 ) -> pl.DataFrame | None:
     """The deal table by the fast path, or None when the full path must read the file."""
     keys = {i: f"c{i}" for i in range(len(header.columns))}
@@ -227,7 +235,7 @@ def _fast(
         return None
     lines = (pl.col("__row").cast(pl.Int64) + 2).alias("line")
     frame = frame.drop("__bad").with_row_index("__row").with_columns(lines)
-    built = deal_rows.build(frame, set(wanted), model, option_map)
+    built = deal_rows.build(frame, set(wanted), model, option_map, skip)
     if built.unknown or built.problem_rows:
         return None
     del label
