@@ -43,6 +43,17 @@ def test_forecast_tables_and_chart_for_people(cli: Cli, sqlite_url: str, tmp_pat
     assert chart.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_forecasting_a_period_already_over_says_how_to_see_it_as_it_stood(
+    cli: Cli, sqlite_url: str
+) -> None:
+    late = ("--quarter", "Q4", "--year", "2026", "--as-of", "2027-02-01")
+    r = cli("forecast", "--pipeline", str(DATA / "pipeline.csv"), *late, "--db", sqlite_url)
+    assert r.exit_code == 0, r.stderr
+    assert "2026-Q4 ended on 2026-12-31, before the forecast day 2027-02-01" in r.stderr
+    inside = cli("forecast", "--pipeline", str(DATA / "pipeline.csv"), *Q4, "--db", sqlite_url)
+    assert "ended on" not in inside.stderr
+
+
 @pytest.mark.parametrize(
     ("file", "args", "message"),
     [

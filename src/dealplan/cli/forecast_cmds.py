@@ -140,6 +140,17 @@ def _run(
         period = parse_period(quarter=quarter, month=month, year=year, as_of=day)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    if period.end <= day:
+        from dealplan.cli.app import err
+
+        last = period.end - dt.timedelta(days=1)
+        err.print(
+            f"note: {period.label} ended on {last}, before the forecast day {day}: its open "
+            "deals are overdue and no past period starts before it ends. To see the forecast "
+            "as it stood, pass --as-of a day before the period ended.",
+            markup=False,
+            soft_wrap=True,
+        )
     frame = _load(
         data,
         history,
