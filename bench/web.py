@@ -1,6 +1,6 @@
 """Web load bench: MAP updates and room pages against a bare FastAPI endpoint, on loopback.
 
-Run as `python -m bench.web [--clients 50] [--rounds 20] [--pace 2]`. It builds a SQLite
+Run as `python -m bench.web [--clients 50] [--rounds 20] [--pace 2] [--mail]`. It builds a SQLite
 workspace with one deal, one MAP item per client and a deal room, starts two uvicorn servers
 in child processes (the dealplan app, and a bare FastAPI app with one JSON endpoint), and
 drives each with `--clients` concurrent clients doing a fixed number of requests (it stops
@@ -15,10 +15,15 @@ by itself):
                people editing a plan together: the latency a user sees at that load);
 - room page:   GET /room/{token}, the full buyer page.
 
-It prints p50/p95/p99 latency and throughput per kind. Targets (SQLite): p99 of paced MAP
-updates at most 50 ms; flat-out MAP-update throughput at least 30% of the bare endpoint's.
-Flat out, 50 clients queue behind each other, so latency there is the queue (clients divided
-by throughput), not the time one update takes; both are printed.
+Without `--mail` no SMTP host is set (the app sends no mail); with it the room's owner is
+mailed for every update, through an SMTP sink on loopback, and the mails received are counted.
+
+It prints p50/p95/p99 latency and throughput per kind, and the CPU time the server process
+spent per request (from /proc: the load generator and other work on the machine do not
+count, so it moves less than throughput on a busy machine). Targets (SQLite): p99 of paced
+MAP updates at most 50 ms; flat-out MAP-update throughput at least 30% of the bare
+endpoint's. Flat out, 50 clients queue behind each other, so latency there is the queue
+(clients divided by throughput), not the time one update takes; both are printed.
 """
 
 from __future__ import annotations
@@ -39,8 +44,10 @@ import httpx
 from fastapi import FastAPI
 
 HEADER = "X-CSRF-Token"
+BARE = "bare FastAPI endpoint"
 SATURATED = "MAP item update, flat out (room API)"
 PACED = "MAP item update, paced (room API)"
+PAGE = "room page (HTML)"
 
 
 def _free_port() -> int:
@@ -81,6 +88,31 @@ def build_workspace(url: str, clients: int) -> tuple[str, list[int]]:
     return token, ids
 
 
+class MailSink:
+    """An SMTP server on loopback (aiosmtpd, in this process) counting the mails it gets."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self.port = _free_port()
+        self._controller: Any = None
+
+    @classmethod
+    def start(cls) -> MailSink:
+        from aiosmtpd.controller import Controller
+
+        sink = cls()
+        sink._controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+        sink._controller.start()
+        return sink
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.received += 1
+        return "250 OK"
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+
 def bare_app() -> FastAPI:
     app = FastAPI()
 
@@ -91,7 +123,7 @@ def bare_app() -> FastAPI:
     return app
 
 
-def serve(kind: str, port: int, url: str) -> None:
+def serve(kind: str, port: int, url: str, smtp_port: int = 0) -> None:
     """Child process: serve the dealplan app (kind "app") or the bare app on `port`."""
     import uvicorn
 
@@ -103,7 +135,8 @@ def serve(kind: str, port: int, url: str) -> None:
         settings = Settings(
             base_url=f"http://127.0.0.1:{port}",
             secret_key="bench-secret",  # noqa: S106
-            smtp_host="",
+            smtp_host="127.0.0.1" if smtp_port else "",
+            smtp_port=smtp_port or 25,
         )
         app = create_app(database_url=url, settings=settings)
     else:
@@ -111,9 +144,10 @@ def serve(kind: str, port: int, url: str) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-def start(kind: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start(kind: str, url: str, smtp_port: int = 0) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     cmd = [sys.executable, "-m", "bench.web", "--serve", kind, "--port", str(port), "--db", url]
+    cmd += ["--smtp-port", str(smtp_port)] if smtp_port else []
     proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1])
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -197,37 +231,68 @@ async def _pages(client: httpx.AsyncClient, token: str, n: int, out: list[float]
         r.raise_for_status()
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process `pid` so far (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Kind:
+    """One kind of request: latencies (s), wall time (s), server CPU time (s) if known."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.wall = 0.0
+        self.cpu: float | None = None
+
+
+async def _measure(kind: Kind, pid: int, work: Any) -> None:
+    cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+    await work
+    kind.wall = time.perf_counter() - t0
+    cpu1 = cpu_seconds(pid)
+    kind.cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
+
+
 async def run_load(
-    app_base: str, bare_base: str, token: str, items: list[int], rounds: int, pace: float
-) -> dict[str, tuple[list[float], float]]:
-    """Latencies (s) and wall time (s) per kind of request."""
-    results: dict[str, tuple[list[float], float]] = {}
-    lat: list[float] = []
-    t0 = time.perf_counter()
-    await asyncio.gather(*(_bare_client(bare_base, 2 * rounds, lat) for _ in items))
-    results["bare FastAPI endpoint"] = (lat, time.perf_counter() - t0)
+    app: tuple[int, str],
+    bare: tuple[int, str],
+    token: str,
+    items: list[int],
+    rounds: int,
+    pace: float,
+) -> dict[str, Kind]:
+    """Per kind of request: latencies, wall time and the server's CPU time.
+
+    `app` and `bare`: each server's process id and base URL.
+    """
+    (app_pid, app_base), (bare_pid, bare_base) = app, bare
+    results = {name: Kind() for name in (BARE, SATURATED, PACED, PAGE)}
+    lat = results[BARE].latencies
+    work = asyncio.gather(*(_bare_client(bare_base, 2 * rounds, lat) for _ in items))
+    await _measure(results[BARE], bare_pid, work)
     guests = await asyncio.gather(*(_guest(app_base, token, f"Buyer {i}") for i in items))
     try:
-        lat = []
-        t0 = time.perf_counter()
-        await asyncio.gather(
+        lat = results[SATURATED].latencies
+        work = asyncio.gather(
             *(_updates(g, token, i, rounds, lat) for g, i in zip(guests, items, strict=True))
         )
-        results[SATURATED] = (lat, time.perf_counter() - t0)
-        lat = []
-        t0 = time.perf_counter()
+        await _measure(results[SATURATED], app_pid, work)
+        lat = results[PACED].latencies
         rng = random.Random(7)
-        await asyncio.gather(
+        work = asyncio.gather(
             *(
                 _updates(g, token, i, rounds, lat, pace, rng.uniform(0, pace))
                 for g, i in zip(guests, items, strict=True)
             )
         )
-        results[PACED] = (lat, time.perf_counter() - t0)
-        lat = []
-        t0 = time.perf_counter()
-        await asyncio.gather(*(_pages(g, token, rounds, lat) for g in guests))
-        results["room page (HTML)"] = (lat, time.perf_counter() - t0)
+        await _measure(results[PACED], app_pid, work)
+        lat = results[PAGE].latencies
+        work = asyncio.gather(*(_pages(g, token, rounds, lat) for g in guests))
+        await _measure(results[PAGE], app_pid, work)
     finally:
         await asyncio.gather(*(g.aclose() for g in guests))
     return results
@@ -238,23 +303,27 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def report(results: dict[str, tuple[list[float], float]], clients: int, pace: float) -> None:
-    bare_rps = len(results["bare FastAPI endpoint"][0]) / results["bare FastAPI endpoint"][1]
+def report(results: dict[str, Kind], clients: int, pace: float, load: float) -> None:
+    bare = results[BARE]
+    bare_rps = len(bare.latencies) / bare.wall
     print(
         f"{clients} concurrent clients, loopback, SQLite; paced: each client saves once every "
-        f"{pace:g} s ({clients / pace:.0f} updates/s offered)"
+        f"{pace:g} s ({clients / pace:.0f} updates/s offered); 1-minute load average before "
+        f"the run {load:.2f}, after it {os.getloadavg()[0]:.2f} (2 cores here)"
     )
-    print("| requests | count | p50 ms | p95 ms | p99 ms | req/s | vs bare |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, (lat, wall) in results.items():
-        rps = len(lat) / wall
+    print("| requests | count | p50 ms | p95 ms | p99 ms | req/s | vs bare | server CPU ms/req |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, kind in results.items():
+        lat = kind.latencies
+        rps = len(lat) / kind.wall
+        cpu = f"{kind.cpu / len(lat) * 1000:.2f}" if kind.cpu is not None else "n/a"
         print(
             f"| {name} | {len(lat):,} | {_pct(lat, 50) * 1000:.1f} | {_pct(lat, 95) * 1000:.1f} "
-            f"| {_pct(lat, 99) * 1000:.1f} | {rps:,.0f} | {rps / bare_rps:.0%} |"
+            f"| {_pct(lat, 99) * 1000:.1f} | {rps:,.0f} | {rps / bare_rps:.0%} | {cpu} |"
         )
-    p99 = _pct(results[PACED][0], 99) * 1000
+    p99 = _pct(results[PACED].latencies, 99) * 1000
     flat = results[SATURATED]
-    share = len(flat[0]) / flat[1] / bare_rps
+    share = len(flat.latencies) / flat.wall / bare_rps
     print(
         f"target: MAP update p99 <= 50 ms: {p99:.1f} ms ({'met' if p99 <= 50 else 'NOT met'}); "
         f"throughput >= 30% of bare: {share:.0%} ({'met' if share >= 0.3 else 'NOT met'})"
@@ -271,23 +340,42 @@ def main() -> None:
     parser.add_argument("--serve", choices=["app", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--smtp-port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mail",
+        action="store_true",
+        help="owner mails on: the app mails an SMTP sink (aiosmtpd) on loopback for every update",
+    )
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.port, args.db)
+        serve(args.serve, args.port, args.db, args.smtp_port)
         return
+    sink = MailSink.start() if args.mail else None
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{os.path.join(tmp, 'bench.db')}"
         token, items = build_workspace(url, args.clients)
-        app_proc, app_base = start("app", url)
+        app_proc, app_base = start("app", url, sink.port if sink else 0)
         bare_proc, bare_base = start("bare", url)
         try:
-            load = run_load(app_base, bare_base, token, items, args.rounds, args.pace)
-            results = asyncio.run(load)
+            work = run_load(
+                (app_proc.pid, app_base),
+                (bare_proc.pid, bare_base),
+                token,
+                items,
+                args.rounds,
+                args.pace,
+            )
+            results = asyncio.run(work)
         finally:
             for proc in (app_proc, bare_proc):
-                proc.terminate()
-                proc.wait(timeout=10)
-    report(results, args.clients, args.pace)
+                proc.terminate()  # the app sends what its outbox still holds before it exits
+                proc.wait(timeout=30)
+    report(results, args.clients, args.pace, load_before)
+    if sink is not None:
+        updates = len(results[SATURATED].latencies) + len(results[PACED].latencies)
+        print(f"owner mails received by the SMTP sink: {sink.received:,} for {updates:,} updates")
+        sink.stop()
 
 
 if __name__ == "__main__":

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealplan.database import make_engine, session_factory
 from dealplan.engines.facts import buyer_actor
 from dealplan.errors import InputError, NotFoundError
 from dealplan.history.models import HistoryEntry
 from dealplan.plan import map_service
 from dealplan.plan.map_service import ConflictError
 from dealplan.plan.models import MapItem
-from tests.room.conftest import T0, Workspace
+from tests.room.conftest import T0, Workspace, build
 
 T1 = T0 + dt.timedelta(days=1)
 T2 = T0 + dt.timedelta(days=2)
@@ -183,3 +185,58 @@ def test_milestones_are_added_renamed_and_checked_for_staleness(
             at=T2,
         )
     assert caught.value.changed == ["name"]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_two_buyers_saving_the_same_version_at_once_keep_one_change_and_refuse_the_other(
+    db_url: str,
+) -> None:
+    """PostgreSQL: the second edit waits for the first one's row lock, then finds it stale."""
+    engine = make_engine(db_url)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        item_id = build(s).buyer_item_id
+    first, second = sessions(), sessions()
+    map_service.update_item(
+        session=first,
+        item_id=item_id,
+        changes={"status": "complete"},
+        base_version=1,
+        actor=DANA,
+        side="buyer",
+        at=T1,
+    )
+    refused: list[ConflictError] = []
+
+    def lee_saves() -> None:
+        try:
+            map_service.update_item(
+                session=second,
+                item_id=item_id,
+                changes={"status": "blocked"},
+                base_version=1,
+                actor=buyer_actor("Lee Park"),
+                side="buyer",
+                at=T1,
+            )
+            second.commit()
+        except ConflictError as exc:
+            second.rollback()
+            refused.append(exc)
+
+    lee = threading.Thread(target=lee_saves)
+    lee.start()
+    lee.join(0.5)
+    assert lee.is_alive()  # waiting for Dana's edit to commit or roll back
+    first.commit()
+    lee.join(10)
+    [conflict] = refused
+    assert "status" in conflict.changed
+    assert conflict.by == ["Dana Ruiz (buyer)"]
+    with sessions() as s:
+        item = s.get(MapItem, item_id)
+        assert item is not None
+        assert (item.status, item.version) == ("complete", 2)
+    first.close()
+    second.close()
+    engine.dispose()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dealplan.config import Settings
 from dealplan.engines.facts import buyer_actor
+from dealplan.notify.outbox import Notice, Outbox
 from dealplan.notify.room_mail import digest, notify_owner, send_digest
 from dealplan.room import service as rooms
 from tests.helpers import Cli
@@ -64,6 +65,38 @@ def test_owner_is_mailed_when_the_buyer_changes_the_plan(
     assert mail["To"] == "ann@example.com"
     assert "Dana Ruiz (buyer)" in mail["Subject"]
     assert f"http://deals.test/deals/{ws.deal_id}" in mail.get_payload()
+
+
+def test_the_outbox_sends_every_queued_notice_before_it_closes(
+    smtp: tuple[Sink, Settings],
+) -> None:
+    sink, settings = smtp
+    outbox = Outbox(settings)
+    for n in range(3):
+        outbox.post(Notice(to="ann@example.com", subject=f"change {n}", body="Dana changed it"))
+    outbox.close()
+    assert [m["Subject"] for m in sink.messages] == ["change 0", "change 1", "change 2"]
+    assert outbox.sent == 3
+
+
+def test_an_outbox_without_smtp_host_sends_nothing_and_starts_no_thread() -> None:
+    outbox = Outbox(Settings(smtp_host=""))
+    outbox.post(Notice(to="ann@example.com", subject="s", body="b"))
+    outbox.close()
+    assert outbox.sent == 0
+
+
+def test_an_unreachable_smtp_server_loses_the_mail_but_raises_nothing(
+    smtp: tuple[Sink, Settings],
+) -> None:
+    _, settings = smtp
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    outbox = Outbox(settings.model_copy(update={"smtp_port": closed_port}))
+    outbox.post(Notice(to="ann@example.com", subject="s", body="b"))
+    outbox.close()
+    assert outbox.sent == 0
 
 
 def test_no_smtp_host_means_no_mail_and_no_error(session: Session, ws: Workspace) -> None:

@@ -64,6 +64,31 @@ def test_a_guest_cookie_is_recognised_only_in_its_room(session: Session, ws: Wor
     assert rooms.guest_for_cookie(session=session, room=a, cookie=None) is None
 
 
+def test_one_lookup_finds_the_room_and_only_its_own_guest(session: Session, ws: Workspace) -> None:
+    a, token_a = rooms.create_room(session=session, deal_id=ws.deal_id, created_by=None, as_of=T0)
+    b, token_b = rooms.create_room(
+        session=session, deal_id=ws.other_deal_id, created_by=None, as_of=T0
+    )
+    dana, cookie_a = rooms.join_room(session=session, room=a, name="Dana Ruiz", as_of=T0)
+    lee, cookie_b = rooms.join_room(session=session, room=b, name="Lee Park", as_of=T0)
+    both = {str(a.id): cookie_a, str(b.id): cookie_b}
+
+    def lookup(token: str, cookies: dict[str, str], at: dt.datetime = T0) -> tuple[object, ...]:
+        return rooms.room_with_guest(session=session, token=token, cookies=cookies, as_of=at)
+
+    assert lookup(token_a, {str(a.id): cookie_a}) == (a, dana)
+    assert lookup(token_a, both) == (a, dana)
+    assert lookup(token_b, both) == (b, lee)
+    # A guest of room B is nobody in room A, under either room's key.
+    assert lookup(token_a, {str(b.id): cookie_b}) == (a, None)
+    assert lookup(token_a, {str(a.id): cookie_b}) == (a, None)
+    assert lookup(token_a, {}) == (a, None)
+    assert lookup(token_a[:-1] + "x", both) == (None, None)
+    assert lookup(token_a, both, T0 + dt.timedelta(days=90)) == (None, None)
+    rooms.revoke_room(session=session, room_id=b.id, as_of=T0)
+    assert lookup(token_b, both, T0 + dt.timedelta(days=1)) == (None, None)
+
+
 def test_room_view_shows_the_plan_but_nothing_seller_only(session: Session, ws: Workspace) -> None:
     room, _ = rooms.create_room(
         session=session, deal_id=ws.deal_id, created_by=ws.seller_id, as_of=T0

@@ -14,7 +14,8 @@ from dealplan.config import Settings
 from dealplan.contact.models import Contact
 from dealplan.deal.models import Deal
 from dealplan.enums import ItemStatus
-from dealplan.notify.mail import message, send
+from dealplan.notify.mail import configured, message, send
+from dealplan.notify.outbox import Notice
 from dealplan.plan.models import MapItem
 from dealplan.room.models import Room
 from dealplan.user.models import User
@@ -22,26 +23,52 @@ from dealplan.user.models import User
 OPEN_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.BLOCKED)
 
 
+def owner_notice_text(
+    *, session: Session, room: Room, actor: str, what: str, base_url: str
+) -> Notice | None:
+    """What to tell the room's owner about `actor`'s change; None without an owner's email.
+
+    One query (the owner's email and the deal's name); the mail itself is built later.
+    """
+    if room.created_by is None:
+        return None
+    row = session.execute(
+        select(User.email, Deal.name)
+        .select_from(Room)
+        .join(User, User.id == Room.created_by)
+        .join(Deal, Deal.id == Room.deal_id)
+        .where(Room.id == room.id)
+    ).first()
+    if row is None or not row.email:
+        return None
+    email, deal_name = row
+    link = f"{base_url.rstrip('/')}/deals/{room.deal_id}"
+    body = (
+        f"{actor} changed the mutual action plan of {deal_name} in the deal room:\n\n"
+        f"  {what}\n\nSee the plan and its activity: {link}\n"
+    )
+    return Notice(to=email, subject=f"{deal_name}: {actor} {what}"[:200], body=body)
+
+
 def owner_notice(
     *, session: Session, room: Room, actor: str, what: str, settings: Settings
 ) -> EmailMessage | None:
     """The mail telling the room's owner that `actor` changed the plan; None without an owner."""
-    owner = session.get(User, room.created_by) if room.created_by is not None else None
-    deal = session.get(Deal, room.deal_id)
-    if owner is None or not owner.email or deal is None:
+    notice = owner_notice_text(
+        session=session, room=room, actor=actor, what=what, base_url=settings.base_url
+    )
+    if notice is None:
         return None
-    link = f"{settings.base_url.rstrip('/')}/deals/{deal.id}"
-    body = (
-        f"{actor} changed the mutual action plan of {deal.name} in the deal room:\n\n"
-        f"  {what}\n\nSee the plan and its activity: {link}\n"
-    )
-    return message(
-        settings=settings, to=owner.email, subject=f"{deal.name}: {actor} {what}"[:200], body=body
-    )
+    return message(settings=settings, to=notice.to, subject=notice.subject, body=notice.body)
 
 
 def notify_owner(*, session: Session, room: Room, actor: str, what: str, settings: Settings) -> int:
-    """Mail the room's owner about a buyer's change; returns mails sent (0 or 1)."""
+    """Mail the room's owner about a buyer's change now; returns mails sent (0 or 1).
+
+    The web app queues the same notice on its `Outbox` instead, to send after the response.
+    """
+    if not configured(settings):
+        return 0
     msg = owner_notice(session=session, room=room, actor=actor, what=what, settings=settings)
     return send([msg], settings=settings) if msg is not None else 0
 

@@ -10,7 +10,7 @@ which fields, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -274,14 +274,19 @@ def update_item(
     unknown item (or one outside `deal_id` when given), InputError for bad fields. A change
     to "complete" stamps `completed_at`; leaving "complete" clears it.
     """
-    item = session.get(MapItem, item_id)
+    # One locking read (PLAT-4): PostgreSQL's row lock (FOR UPDATE) until the commit, so of
+    # two concurrent edits based on the same version only one finds it; SQLite has no row
+    # locks and the statement is a plain read: there the writer's transaction holds the
+    # database's write lock (the web app begins writing requests with BEGIN IMMEDIATE),
+    # and a deferred transaction that read a stale snapshot cannot write at all.
+    # populate_existing: the committed row, even when the item is already in the session.
+    item = session.get(MapItem, item_id, with_for_update=True, populate_existing=True)
     if item is None or (deal_id is not None and item.deal_id != deal_id):
         raise NotFoundError(f"MAP item {item_id} not found")
     by = Side(side)
     allowed = SELLER_ITEM_FIELDS if by == Side.SELLER else BUYER_UPDATE_FIELDS
     values = _clean(session, item.deal_id, changes, allowed, f"the {by.value}")
-    if not _claim(session, MapItem, item_id, MapItem.version == base_version, MapItem.version):
-        session.refresh(item)
+    if item.version != base_version:
         fields, who, _ = changes_since(
             session=session, entity="map_item", entity_id=item_id, base_version=base_version
         )
@@ -293,7 +298,6 @@ def update_item(
             changed=fields,
             by=who,
         )
-    session.refresh(item)
     values = {k: v for k, v in values.items() if getattr(item, k) != v}
     if not values:
         return item
@@ -384,6 +388,10 @@ def update_milestone(
     return ms
 
 
+# A deal's MAP as `deal_map` reads it: callers that show it several ways read it once.
+Plan = tuple[Sequence[Milestone], Sequence[MapItem]]
+
+
 def deal_map(*, session: Session, deal_id: int) -> tuple[list[Milestone], list[MapItem]]:
     """The deal's milestones (by position) and items (by due date, then id)."""
     milestones = list(
@@ -404,12 +412,18 @@ def deal_map(*, session: Session, deal_id: int) -> tuple[list[Milestone], list[M
 
 
 def map_history(
-    *, session: Session, deal_id: int, since: dt.datetime | None = None, limit: int = 200
+    *,
+    session: Session,
+    deal_id: int,
+    since: dt.datetime | None = None,
+    limit: int = 200,
+    plan: Plan | None = None,
 ) -> list[dict[str, Any]]:
     """Recorded changes to the deal's MAP, newest first: who, when, which item, what changed.
 
     Each entry: at, actor, entity ("map_item"/"milestone"), entity_id, label (the item's
-    action or milestone name), op, field, old, new.
+    action or milestone name), op, field, old, new. `plan`: the deal's `deal_map` when the
+    caller has read it already (the labels come from it instead of two more queries).
     """
     h = HistoryEntry
     item_ids = select(MapItem.id).where(MapItem.deal_id == deal_id)
@@ -428,12 +442,9 @@ def map_history(
     if since is not None:
         q = q.where(h.at >= since)
     rows = list(session.scalars(q))
-    items = {
-        i.id: i.action for i in session.scalars(select(MapItem).where(MapItem.deal_id == deal_id))
-    }
-    mss = {
-        m.id: m.name for m in session.scalars(select(Milestone).where(Milestone.deal_id == deal_id))
-    }
+    milestones, map_items = plan if plan is not None else deal_map(session=session, deal_id=deal_id)
+    items = {i.id: i.action for i in map_items}
+    mss = {m.id: m.name for m in milestones}
     return [
         {
             "at": r.at,

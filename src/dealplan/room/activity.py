@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from dealplan.engines.facts import BUYER_SUFFIX, actor_side
 from dealplan.plan import map_service
+from dealplan.plan.map_service import Plan
+from dealplan.room.models import SignOff
 from dealplan.room.service import comments, signoffs
 
 FIELD_NAMES = {
@@ -50,12 +53,23 @@ def _sentence(row: dict[str, Any]) -> str:
     )
 
 
-def feed(*, session: Session, deal_id: int, limit: int = 50) -> list[dict[str, Any]]:
+def feed(
+    *,
+    session: Session,
+    deal_id: int,
+    limit: int = 50,
+    plan: Plan | None = None,
+    signed: Sequence[SignOff] | None = None,
+) -> list[dict[str, Any]]:
     """Newest first: {"at", "actor", "side" (buyer/seller), "kind" (change/comment/signoff),
     "text", "item_id"}; the actor is a plain name (no "(buyer)"). Plain text: pages escape it.
+
+    `plan` (the deal's `deal_map`) and `signed` (its `signoffs`): when the caller has read
+    them already.
     """
     entries: list[dict[str, Any]] = []
-    for row in map_service.map_history(session=session, deal_id=deal_id, limit=limit):
+    history = map_service.map_history(session=session, deal_id=deal_id, limit=limit, plan=plan)
+    for row in history:
         if row["op"] == "update" and row["field"] == "milestone_id":
             continue
         entries.append(
@@ -79,7 +93,7 @@ def feed(*, session: Session, deal_id: int, limit: int = 50) -> list[dict[str, A
                 "item_id": c.item_id,
             }
         )
-    for s in signoffs(session=session, deal_id=deal_id):
+    for s in signed if signed is not None else signoffs(session=session, deal_id=deal_id):
         entries.append(
             {
                 "at": s.signed_at,

@@ -12,9 +12,10 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dealplan.account.models import Account
@@ -117,6 +118,50 @@ def room_for_token(*, session: Session, token: str, as_of: dt.datetime) -> Room 
     return room if is_open(room, as_of) else None
 
 
+# Built once: constructing the statement costs more than running it (every room request).
+_ROOM_WITH_GUEST = (
+    select(Room, RoomGuest)
+    .outerjoin(
+        RoomGuest,
+        (RoomGuest.room_id == Room.id)
+        & RoomGuest.token_hash.in_(bindparam("guests", expanding=True)),
+    )
+    .where(Room.token_hash == bindparam("room"))
+    .limit(1)
+)
+
+
+def room_with_guest(
+    *, session: Session, token: str, cookies: Mapping[str, object], as_of: dt.datetime
+) -> tuple[Room | None, RoomGuest | None]:
+    """`room_for_token` and `guest_for_cookie` in one query.
+
+    `cookies`: the guest cookie tokens a browser holds, by room id (as text). Returns the
+    working room `token` opens (None when unknown, revoked or expired) and the guest whose
+    cookie this browser holds for that room (None when it holds none). Both hashes are
+    compared in constant time, as by the two functions.
+    """
+    if not token or len(token) > 200:
+        return None, None
+    digest = hash_token(token)
+    held = [hash_token(c) for c in cookies.values() if isinstance(c, str) and c and len(c) <= 200]
+    row = session.execute(_ROOM_WITH_GUEST, {"room": digest, "guests": held}).first()
+    if row is None:
+        return None, None
+    room: Room = row[0]
+    guest: RoomGuest | None = row[1]  # None: no guest of this room holds one of the cookies
+    if not hmac.compare_digest(room.token_hash, digest) or not is_open(room, as_of):
+        return None, None
+    cookie = cookies.get(str(room.id))
+    if (
+        guest is None
+        or not isinstance(cookie, str)
+        or not hmac.compare_digest(guest.token_hash, hash_token(cookie))
+    ):
+        return room, None
+    return room, guest
+
+
 def _name(name: str) -> str:
     clean = " ".join((name or "").split())
     if not clean:
@@ -202,19 +247,23 @@ def owner_of(*, session: Session, room: Room) -> User | None:
     return session.get(User, room.created_by) if room.created_by is not None else None
 
 
-def room_view(*, session: Session, room: Room) -> dict[str, Any]:
+def room_view(
+    *, session: Session, room: Room, plan: map_service.Plan | None = None
+) -> dict[str, Any]:
     """Everything the buyer may see of the room's deal, as plain data.
 
     Keys: deal (id, name, account, problem, solution, buying_process, target_date, seller),
     milestones (each with its items) and loose items (no milestone). Items carry the MAP-1
     fields, version and created_by_side; never MEDDPICC, health, forecast, amount or notes
-    of the deal itself.
+    of the deal itself. `plan`: the deal's `map_service.deal_map` when already read.
     """
     deal = session.get(Deal, room.deal_id)
     if deal is None:
         raise NotFoundError(f"deal {room.deal_id} not found")
     account = session.get(Account, deal.account_id) if deal.account_id else None
-    milestones, items = map_service.deal_map(session=session, deal_id=deal.id)
+    milestones, items = (
+        plan if plan is not None else map_service.deal_map(session=session, deal_id=deal.id)
+    )
     by_ms: dict[int | None, list[dict[str, Any]]] = {}
     for item in items:
         by_ms.setdefault(item.milestone_id, []).append(buyer_item(item))

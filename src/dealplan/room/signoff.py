@@ -5,6 +5,7 @@ and later changes are shown against it. Not a legal contract.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from dealplan.deal.models import Deal
 from dealplan.enums import Side
 from dealplan.errors import InputError, NotFoundError
 from dealplan.plan import map_service
+from dealplan.plan.map_service import Plan
 from dealplan.room.models import SignOff
 from dealplan.room.service import NAME_LIMIT, signoffs
 
@@ -33,16 +35,19 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def map_snapshot(*, session: Session, deal_id: int) -> dict[str, Any]:
+def map_snapshot(*, session: Session, deal_id: int, plan: Plan | None = None) -> dict[str, Any]:
     """The plan as it stands, as JSON-ready data: what a signature freezes.
 
     {"deal": {problem, solution, buying_process, target_date},
      "milestones": [{id, name, due_date}], "items": [{id, action, ..., milestone}]}
+    `plan`: the deal's `deal_map` when the caller has read it already.
     """
     deal = session.get(Deal, deal_id)
     if deal is None:
         raise NotFoundError(f"deal {deal_id} not found")
-    milestones, items = map_service.deal_map(session=session, deal_id=deal_id)
+    milestones, items = (
+        plan if plan is not None else map_service.deal_map(session=session, deal_id=deal_id)
+    )
     names = {m.id: m.name for m in milestones}
     return {
         "deal": {
@@ -113,14 +118,24 @@ def sign(
     return row
 
 
-def signature_status(*, session: Session, deal_id: int) -> dict[str, Any]:
+def signature_status(
+    *,
+    session: Session,
+    deal_id: int,
+    plan: Plan | None = None,
+    signed_offs: Sequence[SignOff] | None = None,
+) -> dict[str, Any]:
     """Where the sign-off stands.
 
     {"version": latest signed version or None, "signed": {"seller": {name, signed_at} | None,
      "buyer": ...} for that version, "complete": both sides signed it,
      "changes": list of changes since it (see `diff`), "history": every sign-off}
+    `plan` (the deal's `deal_map`) and `signed_offs` (its `signoffs`): when the caller has
+    read them already.
     """
-    done = signoffs(session=session, deal_id=deal_id)
+    done = (
+        list(signed_offs) if signed_offs is not None else signoffs(session=session, deal_id=deal_id)
+    )
     if not done:
         return {"version": None, "signed": {}, "complete": False, "changes": [], "history": []}
     latest = done[-1]
@@ -128,7 +143,7 @@ def signature_status(*, session: Session, deal_id: int) -> dict[str, Any]:
     signed: dict[str, Any] = {}
     for s in same:
         signed.setdefault(s.side, {"name": s.name, "signed_at": s.signed_at})
-    current = map_snapshot(session=session, deal_id=deal_id)
+    current = map_snapshot(session=session, deal_id=deal_id, plan=plan)
     return {
         "version": latest.version,
         "signed": signed,

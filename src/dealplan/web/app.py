@@ -15,11 +15,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Connection, Engine, event
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dealplan.config import Settings, database_url_from
 from dealplan.database import make_engine, migrate, session_factory
 from dealplan.errors import DealplanError, NotFoundError
 from dealplan.history.service import utcnow
+from dealplan.notify.outbox import Outbox
 from dealplan.web import deps, login_pages
 from dealplan.web.auth import secret_key
 from dealplan.web.csrf import csrf_protect
@@ -71,9 +73,13 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.write_sessions = session_factory(
+        engine.execution_options(**{deps.WRITE_OPTION: True})
+    )
     app.state.settings = settings
     app.state.clock = clock or utcnow
     app.state.write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    app.state.outbox = Outbox(settings)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
@@ -90,20 +96,47 @@ def create_app(
             app.include_router(module.router)
     _add_handlers(app)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        )
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+# Sent with every response unless the handler set its own.
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        b"script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    ),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding SECURITY_HEADERS to every HTTP response that lacks them.
+
+    Plain ASGI rather than `@app.middleware("http")`: that wrapper runs each request
+    through an extra task and memory streams, a fixed cost on every request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _sqlite_write_locks(engine: Engine) -> None:
@@ -127,6 +160,7 @@ def _sqlite_write_locks(engine: Engine) -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
+    app.state.outbox.close()
     app.state.engine.dispose()
 
 

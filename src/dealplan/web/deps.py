@@ -6,6 +6,7 @@
 - `SellerDep`: the logged-in seller. Without one, a request that carries a deal-room guest
   cookie or targets /api/ gets 404 (a buyer never learns seller pages exist); a page request
   is redirected to /login?next=....
+- `after_commit(session, hook)`: run `hook` after the request's commit (e.g. queue a mail).
 - `AsOfDep`: the request's "now" from the app's clock (tests fix it; pass it on as `as_of`).
 - `conflict_response` / `handle_conflict`: a stale edit answers 409 saying what changed (PLAT-4).
 """
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import Annotated, Any
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Annotated, Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -26,6 +29,8 @@ from dealplan.history.service import recording
 from dealplan.user.models import User
 from dealplan.web.auth import SELLER_ROLES
 
+P = ParamSpec("P")
+R = TypeVar("R")
 # Session keys of the seller login.
 USER_ID = "user_id"
 USER_NAME = "user_name"
@@ -33,9 +38,12 @@ USER_NAME = "user_name"
 # cookie session starting with "room" (W2's room pages set one of them).
 ROOM_COOKIE_PREFIX = "dealplan_room"
 ROOM_SESSION_PREFIX = "room"
-# Execution option marking a request transaction that will write (see app._sqlite_write_locks).
+# Execution option of the engine bound to writing requests' sessions (app.state.write_sessions):
+# their transactions begin as writers (see app._sqlite_write_locks).
 WRITE_OPTION = "dealplan_write"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# session.info key of the hooks `after_commit` queues.
+AFTER_COMMIT = "dealplan_after_commit"
 
 
 async def write_gate(request: Request) -> AsyncIterator[None]:
@@ -52,31 +60,80 @@ async def write_gate(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def get_session(
+async def get_session(
     request: Request, _gate: Annotated[None, Depends(write_gate, scope="function")]
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
     """One session per request: commit after the handler, roll back on error.
 
-    A POST/PUT/PATCH/DELETE starts its transaction as a writer (on SQLite: BEGIN IMMEDIATE,
-    so concurrent writers queue instead of failing).
+    A POST/PUT/PATCH/DELETE gets a session whose transaction starts as a writer (on SQLite:
+    BEGIN IMMEDIATE, so concurrent writers queue instead of failing). Opening the session
+    does no I/O (the transaction begins at the handler's first statement, in its worker
+    thread), so only the commit (or rollback) takes a trip to a worker thread: an async
+    dependency costs one such trip where a sync generator costs two.
     """
-    factory = request.app.state.sessions
+    state = request.app.state
+    factory = state.write_sessions if request.method in UNSAFE_METHODS else state.sessions
     actor = request.session.get(USER_NAME) or "web"
-    with factory() as session, recording(session, actor=str(actor)):
-        if request.method in UNSAFE_METHODS:
-            session.connection(execution_options={WRITE_OPTION: True})
+    session: Session = factory()
+    with recording(session, actor=str(actor)):
         try:
             yield session
-            session.commit()
         except BaseException:
-            session.rollback()
+            await run_in_threadpool(_finish, session, False)
             raise
+        if session.in_transaction():
+            await run_in_threadpool(_finish, session, True)
+        else:  # committed with the handler (`commits`): closing does no I/O
+            session.close()
+    for hook in session.info.pop(AFTER_COMMIT, ()):
+        hook()
+
+
+def _finish(session: Session, commit: bool) -> None:
+    """Commit (or roll back) and close the request's session: one worker-thread trip."""
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+def commits(handler: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Run a sync handler and commit the request's session (its `session` argument) in one
+    trip to a worker thread.
+
+    The same commit `get_session` would make, without more trips: a plain sync handler costs
+    one for itself, one for the commit and one for checking its answer against the response
+    model; wrapped, the handler is async to FastAPI, so the answer is checked on the event
+    loop. For the busiest writing endpoints (a buyer saving a MAP item). An exception from the
+    handler or the commit rolls back as usual.
+    """
+
+    @functools.wraps(handler)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        def handle_and_commit() -> R:
+            result = handler(*args, **kwargs)
+            session = kwargs.get("session")
+            if isinstance(session, Session):
+                session.commit()
+            return result
+
+        return await run_in_threadpool(handle_and_commit)
+
+    return run
+
+
+def after_commit(session: Session, hook: Callable[[], None]) -> None:
+    """Run `hook` once the request's transaction has committed (never when it rolls back)."""
+    session.info.setdefault(AFTER_COMMIT, []).append(hook)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_as_of(request: Request) -> dt.datetime:
+async def get_as_of(request: Request) -> dt.datetime:
     """The request's "now" (naive UTC) from the app's clock: fixed in tests, real in serve."""
     now: dt.datetime = request.app.state.clock()
     return now

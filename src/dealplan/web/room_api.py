@@ -2,7 +2,8 @@
 
 A client reads the room (GET answers with the CSRF token in `X-CSRF-Token`), joins with a
 name, then adds and updates items, comments and signs. Writes need the joined guest
-(403 otherwise) and the CSRF header; a stale update answers 409 with what changed.
+(403 otherwise) and the CSRF header; a stale update answers 409 with what changed. Writes
+commit in their own worker thread (`deps.commits`) and mail the owner after the commit.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from dealplan.room.schemas import (
     SignOffRead,
 )
 from dealplan.web.csrf import HEADER, csrf_token
-from dealplan.web.deps import AsOfDep, SessionDep
+from dealplan.web.deps import AsOfDep, SessionDep, commits
 from dealplan.web.room_common import (
     actor_of,
-    current_guest,
     describe_change,
-    guest_or_403,
+    joined_room,
     remember_guest,
+    room_and_guest,
     room_or_404,
     tell_owner,
 )
@@ -47,17 +48,18 @@ def read_room(
     request: Request, response: Response, token: str, session: SessionDep, as_of: AsOfDep
 ) -> dict[str, Any]:
     """The shared plan: problem, solution, timeline, milestones and items, sign-off."""
-    room = room_or_404(session, token, as_of)
-    guest = current_guest(request, session, room)
+    room, guest = room_and_guest(request, session, token, as_of)
     response.headers[HEADER] = csrf_token(request)
-    view = rooms.room_view(session=session, room=room)
+    plan = map_service.deal_map(session=session, deal_id=room.deal_id)
+    view = rooms.room_view(session=session, room=room, plan=plan)
     return view | {
-        "signature": signoff.signature_status(session=session, deal_id=room.deal_id),
+        "signature": signoff.signature_status(session=session, deal_id=room.deal_id, plan=plan),
         "guest": guest.name if guest else None,
     }
 
 
 @router.post("/join", response_model=GuestRead)
+@commits
 def join(
     request: Request,
     response: Response,
@@ -75,12 +77,12 @@ def join(
 
 
 @router.post("/items", response_model=ItemRead, status_code=201)
+@commits
 def add_item(
     request: Request, token: str, body: ItemCreate, session: SessionDep, as_of: AsOfDep
 ) -> dict[str, Any]:
     """Add an item of the buyer's (side buyer or both)."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     fields = body.model_dump(exclude_none=True)
     fields.setdefault("customer_owner", guest.name)
     item = map_service.add_item(
@@ -96,6 +98,7 @@ def add_item(
 
 
 @router.patch("/items/{item_id}", response_model=ItemRead)
+@commits
 def update_item(
     request: Request,
     token: str,
@@ -105,8 +108,7 @@ def update_item(
     as_of: AsOfDep,
 ) -> dict[str, Any]:
     """Change status, dates, the customer owner or notes; 409 when `base_version` is stale."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     changes = body.model_dump(exclude_unset=True, exclude={"base_version"})
     item = map_service.update_item(
         session=session,
@@ -124,12 +126,12 @@ def update_item(
 
 
 @router.post("/comments", response_model=CommentRead, status_code=201)
+@commits
 def comment(
     request: Request, token: str, body: CommentIn, session: SessionDep, as_of: AsOfDep
 ) -> Any:
     """Comment on the plan, or on one item with `item_id`."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     row = rooms.add_comment(
         session=session,
         room=room,
@@ -144,10 +146,10 @@ def comment(
 
 
 @router.post("/signoff", response_model=SignOffRead, status_code=201)
+@commits
 def sign(request: Request, token: str, body: SignIn, session: SessionDep, as_of: AsOfDep) -> Any:
     """Sign the plan as it stands for the buyer's side (MAP-8)."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     row = signoff.sign(
         session=session,
         deal_id=room.deal_id,

@@ -9,19 +9,21 @@ it, so the same browser gets 404 from every seller page).
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from functools import partial
 from typing import Any
 
 from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 
 from dealplan.engines.facts import buyer_actor
-from dealplan.errors import DealplanError
+from dealplan.notify.mail import configured
+from dealplan.notify.outbox import Outbox
+from dealplan.notify.room_mail import owner_notice_text
 from dealplan.room import service as rooms
 from dealplan.room.models import Room, RoomGuest
+from dealplan.web.deps import after_commit
 
 GUESTS_KEY = "room_guests"
-log = logging.getLogger("dealplan.room")
 
 
 def room_or_404(session: Session, token: str, as_of: dt.datetime) -> Room:
@@ -30,6 +32,29 @@ def room_or_404(session: Session, token: str, as_of: dt.datetime) -> Room:
     if room is None:
         raise HTTPException(404, "Not Found")
     return room
+
+
+def room_and_guest(
+    request: Request, session: Session, token: str, as_of: dt.datetime
+) -> tuple[Room, RoomGuest | None]:
+    """`room_or_404` and `current_guest` in one query: the room, and the guest if joined."""
+    known = request.session.get(GUESTS_KEY)
+    room, guest = rooms.room_with_guest(
+        session=session, token=token, cookies=known if isinstance(known, dict) else {}, as_of=as_of
+    )
+    if room is None:
+        raise HTTPException(404, "Not Found")
+    return room, guest
+
+
+def joined_room(
+    request: Request, session: Session, token: str, as_of: dt.datetime
+) -> tuple[Room, RoomGuest]:
+    """`room_or_404` and `guest_or_403` in one query: the room and its joined guest."""
+    room, guest = room_and_guest(request, session, token, as_of)
+    if guest is None:
+        raise HTTPException(403, "Join the room with your name first")
+    return room, guest
 
 
 def current_guest(request: Request, session: Session, room: Room) -> RoomGuest | None:
@@ -61,19 +86,19 @@ def actor_of(guest: RoomGuest) -> str:
 
 
 def tell_owner(request: Request, session: Session, room: Room, actor: str, what: str) -> None:
-    """Mail the room's owner about a buyer change; a mail failure never loses the change."""
-    from dealplan.notify.room_mail import notify_owner
+    """Mail the room's owner about a buyer change, after the response (MAP-7).
 
-    try:
-        notify_owner(
-            session=session,
-            room=room,
-            actor=actor,
-            what=what,
-            settings=request.app.state.settings,
-        )
-    except DealplanError as exc:
-        log.warning("room %s: owner not notified: %s", room.id, exc)
+    The notice is read here (one query) and queued on the app's outbox once the change has
+    committed; the outbox's worker sends it. Without an SMTP host nothing is read or sent.
+    """
+    outbox: Outbox = request.app.state.outbox
+    if not configured(outbox.settings):
+        return
+    notice = owner_notice_text(
+        session=session, room=room, actor=actor, what=what, base_url=outbox.settings.base_url
+    )
+    if notice is not None:
+        after_commit(session, partial(outbox.post, notice))
 
 
 STATUS_LABELS = {

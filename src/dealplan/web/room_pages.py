@@ -25,11 +25,10 @@ from dealplan.web.deps import AsOfDep, SessionDep
 from dealplan.web.room_common import (
     STATUS_LABELS,
     actor_of,
-    current_guest,
     describe_change,
-    guest_or_403,
+    joined_room,
     remember_guest,
-    room_or_404,
+    room_and_guest,
     tell_owner,
 )
 from dealplan.web.templating import templates
@@ -45,14 +44,20 @@ def room_context(
     session: Session, room: Room, guest: RoomGuest | None, as_of: Any
 ) -> dict[str, Any]:
     """What the room template shows: the plan, sign-off, activity and the guest."""
-    view = rooms.room_view(session=session, room=room)
+    plan = map_service.deal_map(session=session, deal_id=room.deal_id)
+    signed = rooms.signoffs(session=session, deal_id=room.deal_id)
+    view = rooms.room_view(session=session, room=room, plan=plan)
     return {
         "view": view,
         "deal": view["deal"],
         "room_title": view["deal"]["account"] or view["deal"]["name"],
         "guest_name": guest.name if guest else None,
-        "signature": signoff.signature_status(session=session, deal_id=room.deal_id),
-        "feed": activity.feed(session=session, deal_id=room.deal_id, limit=15),
+        "signature": signoff.signature_status(
+            session=session, deal_id=room.deal_id, plan=plan, signed_offs=signed
+        ),
+        "feed": activity.feed(
+            session=session, deal_id=room.deal_id, limit=15, plan=plan, signed=signed
+        ),
         "as_of": as_of,
         "statuses": STATUS_LABELS,
         "progress": _progress(view),
@@ -74,10 +79,10 @@ def _page(
     as_of: Any,
     *,
     status: int = 200,
+    guest: RoomGuest | None,
     conflict: ConflictError | None = None,
     error: str | None = None,
 ) -> HTMLResponse:
-    guest = current_guest(request, session, room)
     ctx = room_context(session, room, guest, as_of) | {
         "token": token,
         "conflict": conflict,
@@ -96,8 +101,8 @@ def _back(token: str, done: str, anchor: str = "") -> RedirectResponse:
 @router.get("/room/{token}", response_class=HTMLResponse)
 def room_page(request: Request, token: str, session: SessionDep, as_of: AsOfDep) -> Response:
     """The room: the buyer's name first, then the shared plan."""
-    room = room_or_404(session, token, as_of)
-    return _page(request, session, room, token, as_of)
+    room, guest = room_and_guest(request, session, token, as_of)
+    return _page(request, session, room, token, as_of, guest=guest)
 
 
 @router.post("/room/{token}/join")
@@ -105,11 +110,11 @@ def join(
     request: Request, token: str, session: SessionDep, as_of: AsOfDep, name: Text = ""
 ) -> Response:
     """Record the buyer's name and remember them in this browser."""
-    room = room_or_404(session, token, as_of)
+    room, guest = room_and_guest(request, session, token, as_of)
     try:
         _, cookie = rooms.join_room(session=session, room=room, name=name, as_of=as_of)
     except InputError as exc:
-        return _page(request, session, room, token, as_of, status=422, error=str(exc))
+        return _page(request, session, room, token, as_of, guest=guest, status=422, error=str(exc))
     remember_guest(request, room, cookie)
     return RedirectResponse(f"/room/{token}", status_code=303)
 
@@ -126,8 +131,7 @@ def add_item(
     milestone_id: OptText = "",
 ) -> Response:
     """The buyer adds an item of their own."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     fields = {
         "action": action,
         "due_date": due_date,
@@ -144,7 +148,7 @@ def add_item(
             at=as_of,
         )
     except InputError as exc:
-        return _page(request, session, room, token, as_of, status=422, error=str(exc))
+        return _page(request, session, room, token, as_of, guest=guest, status=422, error=str(exc))
     tell_owner(request, session, room, actor_of(guest), f'added "{item.action}"')
     return _back(token, "added", f"#item-{item.id}")
 
@@ -161,11 +165,12 @@ def update_item(
     due_date: OptText = "",
 ) -> Response:
     """The buyer changes an item's status or due date (refused when stale)."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     item = session.get(MapItem, item_id)
     if item is None or item.deal_id != room.deal_id:
-        return _page(request, session, room, token, as_of, status=404, error="No such item")
+        return _page(
+            request, session, room, token, as_of, guest=guest, status=404, error="No such item"
+        )
     changes: dict[str, Any] = {}
     if status and status != item.status:
         changes["status"] = status
@@ -184,9 +189,9 @@ def update_item(
         )
     except ConflictError as exc:
         session.rollback()
-        return _page(request, session, room, token, as_of, status=409, conflict=exc)
+        return _page(request, session, room, token, as_of, guest=guest, status=409, conflict=exc)
     except InputError as exc:
-        return _page(request, session, room, token, as_of, status=422, error=str(exc))
+        return _page(request, session, room, token, as_of, guest=guest, status=422, error=str(exc))
     if changes:
         tell_owner(request, session, room, actor_of(guest), describe_change(item.action, changes))
     return _back(token, "saved", f"#item-{item_id}")
@@ -202,8 +207,7 @@ def comment(
     item_id: OptText = "",
 ) -> Response:
     """The buyer comments on the plan or on one item."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     try:
         rooms.add_comment(
             session=session,
@@ -215,7 +219,7 @@ def comment(
             item_id=int(item_id) if item_id.isdigit() else None,
         )
     except InputError as exc:
-        return _page(request, session, room, token, as_of, status=422, error=str(exc))
+        return _page(request, session, room, token, as_of, guest=guest, status=422, error=str(exc))
     tell_owner(request, session, room, actor_of(guest), f"commented: {body.strip()[:80]}")
     return _back(token, "commented", "#activity")
 
@@ -225,8 +229,7 @@ def sign(
     request: Request, token: str, session: SessionDep, as_of: AsOfDep, name: Text = ""
 ) -> Response:
     """The buyer signs the plan as it stands (MAP-8)."""
-    room = room_or_404(session, token, as_of)
-    guest = guest_or_403(request, session, room)
+    room, guest = joined_room(request, session, token, as_of)
     try:
         row = signoff.sign(
             session=session,
@@ -237,6 +240,6 @@ def sign(
             room_id=room.id,
         )
     except InputError as exc:
-        return _page(request, session, room, token, as_of, status=422, error=str(exc))
+        return _page(request, session, room, token, as_of, guest=guest, status=422, error=str(exc))
     tell_owner(request, session, room, actor_of(guest), f"signed version {row.version} of the plan")
     return _back(token, "signed", "#signoff")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,12 @@ templates = Jinja2Templates(directory=str(TEMPLATE_DIR), context_processors=[_co
 
 @pass_context
 def _csrf_input(ctx: Any) -> Markup:
-    token = csrf_token(ctx["request"])
+    return _hidden_csrf(csrf_token(ctx["request"]))
+
+
+@lru_cache(maxsize=4096)
+def _hidden_csrf(token: str) -> Markup:
+    """The hidden form field for `token` (a page has several forms; each session one token)."""
     return Markup('<input type="hidden" name="{}" value="{}">').format(FORM_FIELD, token)
 
 
