@@ -9,7 +9,10 @@ from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from dealplan.errors import DealplanError
 
 # Named constraints: Alembic's batch migrations on SQLite need them (STYLE rule 7).
 NAMING_CONVENTION = {
@@ -106,10 +109,18 @@ def open_workspace(url: str, *, upgrade: bool = True) -> Iterator[Session]:
 
     The session is committed when the block ends normally and rolled back on error.
     """
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except ArgumentError as exc:
+        raise DealplanError(f"cannot open the workspace {url!r}: {exc}") from None
     try:
         if upgrade:
-            migrate(engine)
+            try:
+                migrate(engine)
+            except OperationalError as exc:
+                reason = exc.orig if exc.orig is not None else exc
+                where = engine.url.render_as_string(hide_password=True)
+                raise DealplanError(f"cannot open the workspace {where}: {reason}") from None
         with session_factory(engine)() as session:
             try:
                 yield session
