@@ -96,3 +96,26 @@ def test_a_large_review_json_prints_every_deal_once_in_rank_order(
     order = ["dead", "red", "yellow", "green"]
     keys = [(order.index(d["level"]), -d["risk"]) for d in printed]
     assert keys == sorted(keys)
+
+
+def test_history_read_by_a_worker_is_the_history_and_gives_the_same_review(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dealplan.deal import review_read
+
+    url = f"sqlite:///{tmp_path / 'ws.db'}"
+    generate(url, 150).dispose()
+    monkeypatch.setattr(review_read, "HISTORY_ELSEWHERE_MIN", 0)
+    engine = make_engine(url)
+    with session_factory(engine)() as session, review_json.Builders(1) as builders:
+        pending = review_read.history_elsewhere(session, builders.history)
+        assert pending is not None
+        by_worker = pending()
+        assert by_worker is not None
+        assert by_worker.equals(review_read.read_history(session))
+        beside = review(session=session, as_of=BENCH_AS_OF, elsewhere=builders.history)
+        here = review(session=session, as_of=BENCH_AS_OF)
+        assert [r.as_dict() for r in beside] == [r.as_dict() for r in here]
+        # Without workers, nothing is read elsewhere and review reads the history itself.
+        assert review_json.Builders(0).history(url, 10**9)() is None
+    engine.dispose()

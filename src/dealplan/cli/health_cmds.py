@@ -220,7 +220,11 @@ def review_cmd(
             # Started before the read, so that the workers start up while it runs.
             builders = stack.enter_context(review_json.Builders(workers))
             rated = health_service.review(
-                session=session, as_of=moment, owner=owner, progress=progress
+                session=session,
+                as_of=moment,
+                owner=owner,
+                progress=progress,
+                elsewhere=builders.history if workers else None,
             )
         shown = rated if limit is None else rated[:limit]
         if as_json:

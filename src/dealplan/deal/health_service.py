@@ -22,7 +22,13 @@ from dealplan.deal import review_json
 from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
 from dealplan.deal.models import Deal
 from dealplan.deal.review_json import bulk_work
-from dealplan.deal.review_read import newest_history, read_accounts, read_tables
+from dealplan.deal.review_read import (
+    HistoryElsewhere,
+    history_elsewhere,
+    newest_history,
+    read_accounts,
+    read_tables,
+)
 from dealplan.engines.deal_health import (
     DealHealth,
     deal_health,
@@ -220,17 +226,27 @@ def review(
     owner: str | None = None,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    elsewhere: HistoryElsewhere | None = None,
 ) -> list[Rated]:
     """Every deal open at `as_of` (of `owner`), rated and ranked by risk; the first `limit`.
 
-    `progress(done, total)` is called after each chunk of deals.
+    `progress(done, total)` is called after each chunk of deals. `elsewhere` reads the
+    history in another process (`review_read.read_tables`) when review reads whole tables.
     """
+    newest = newest_history(session)
+    now = newest is None or as_of >= newest
+    history = history_elsewhere(session, elsewhere) if now and elsewhere is not None else None
     t = workspace_thresholds(session=session)
     norms = stage_norms(session=session, as_of=as_of, t=t)
-    newest = newest_history(session)
-    if newest is None or as_of >= newest:
+    if now:
         rated = review_now(
-            session=session, as_of=as_of, norms=norms, t=t, owner=owner, progress=progress
+            session=session,
+            as_of=as_of,
+            norms=norms,
+            t=t,
+            owner=owner,
+            progress=progress,
+            history=history,
         )
         return rated if limit is None else rated[:limit]
     ids = _candidates(session, as_of, owner)
@@ -256,11 +272,13 @@ def review_now(
     t: Thresholds,
     owner: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    history: Callable[[], pl.DataFrame | None] | None = None,
 ) -> list[Rated]:
     """`review` when nothing changed after `as_of`: every open deal's features computed at
     once over whole tables (engines/health_frame.py), its level and risk decided over the
-    whole frame (engines/health_rank.py), and its reasons built when shown."""
-    tables = read_tables(session, owner=owner)
+    whole frame (engines/health_rank.py), and its reasons built when shown. `history` gives
+    the history read elsewhere (`review_read.read_tables`)."""
+    tables = read_tables(session, owner=owner, history=history)
     deals = tables.deals.join(
         read_accounts(session).rename({"id": "account_id", "name": "account"}),
         on="account_id",

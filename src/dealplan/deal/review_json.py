@@ -159,6 +159,21 @@ def _chunk_file(
     return out
 
 
+def _history_file(url: str, upto: int, path: str) -> str:
+    """In a worker: the workspace's history rows up to id `upto`, as review reads them, written
+    to the Arrow IPC file `path` (returned)."""
+    from dealplan.database import make_engine, session_factory
+    from dealplan.deal.review_read import read_history
+
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            read_history(session, upto=upto).write_ipc(path)
+    finally:
+        engine.dispose()
+    return path
+
+
 def _warm() -> None:
     """A worker's first task: importing this module is the start-up worth doing early."""
 
@@ -196,6 +211,29 @@ class Builders:
             self.started.shutdown(wait=True, cancel_futures=True)
         if self.folder is not None:
             self.folder.cleanup()
+
+    def history(self, url: str, upto: int) -> Callable[[], pl.DataFrame | None]:
+        """Start reading the history rows up to id `upto` of the workspace at `url` in a
+        worker (`review_read.HistoryElsewhere`); the function returned waits for them, and
+        gives None when no worker could read them (the caller then reads them itself)."""
+        if self.pool is None or self.folder is None:
+            return lambda: None
+        path = str(Path(self.folder.name) / "history.arrow")
+        try:
+            future = self.pool.submit(_history_file, url, upto, path)
+        except (BrokenProcessPool, OSError, RuntimeError):
+            self.pool = None
+            return lambda: None
+
+        def wait() -> pl.DataFrame | None:
+            try:
+                frame = pl.read_ipc(future.result())
+            except Exception:  # any failure there: read it here instead
+                return None
+            Path(path).unlink(missing_ok=True)
+            return frame
+
+        return wait
 
     def write(self, chunks: Iterator[Chunk], write: Callable[[bytes], object]) -> None:
         """Write the chunks' JSON lines in order, separated by `,\n`.
