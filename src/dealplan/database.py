@@ -59,7 +59,7 @@ def alembic_config(url: str) -> Any:
 
 def head_revision() -> str:
     """The newest migration's revision: migrations are named `NNNN_what.py` with revision
-    `NNNN` (tests/store checks this against Alembic's own view of the head)."""
+    `NNNN` (tests/test_migrations.py checks this against Alembic's own view of the head)."""
     versions = resources.files("dealplan") / "migrations" / "versions"
     return max(
         p.name.split("_", 1)[0]

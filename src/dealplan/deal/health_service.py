@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 import polars as pl
@@ -21,9 +22,8 @@ from sqlalchemy.orm import Session
 from dealplan.deal import review_json
 from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
 from dealplan.deal.models import Deal
-from dealplan.deal.review_json import bulk_work
+from dealplan.deal.review_json import HistoryElsewhere, PendingHistory, bulk_work
 from dealplan.deal.review_read import (
-    HistoryElsewhere,
     history_elsewhere,
     newest_history,
     read_accounts,
@@ -92,10 +92,6 @@ class Later:
             found = self.blocks[block] = records(rows, self.as_of)
         return health_of(found[at], self.norms, self.t)
 
-    def build(self, rows: Sequence[int]) -> list[DealHealth]:
-        """The health of the deals at `rows` of the frame, in that order (nothing kept)."""
-        return review_json.healths(self.frame[list(rows)], self.as_of, self.norms, self.t)
-
     def job(self, rows: Sequence[int], heads: list[review_json.Head]) -> review_json.Job:
         """The deals at `rows` of the frame as a chunk for `review_json.chunk_lines`."""
         return (self.frame[list(rows)], heads, self.as_of, self.norms, self.t)
@@ -160,32 +156,18 @@ def json_chunks(
     deals whose health is built, or the job of building the others (a chunk's deals to build
     come from one review; nothing built is kept on the `Rated`)."""
     for start in range(0, len(rated), chunk):
-        part = rated[start : start + chunk]
-        built: list[bytes] = []
-        later: Later | None = None
-        rows: list[int] = []
-        heads: list[review_json.Head] = []
-        for r in part:
-            source = r.source
-            if isinstance(source, DealHealth):
-                if later is not None and rows:
-                    yield later.job(rows, heads)
-                    rows, heads = [], []
-                built.append(review_json.dumps(review_json.deal_dict(r.head, source)))
-                continue
-            if built:
-                yield b",\n".join(built)
-                built = []
-            if later is not None and rows and source[0] is not later:
-                yield later.job(rows, heads)
-                rows, heads = [], []
-            later = source[0]
-            rows.append(source[1])
-            heads.append(r.head)
-        if later is not None and rows:
-            yield later.job(rows, heads)
-        if built:
-            yield b",\n".join(built)
+        for later, run in groupby(rated[start : start + chunk], key=_later):
+            deals = list(run)
+            if later is None:
+                yield b",\n".join(review_json.dumps(r.as_dict()) for r in deals)
+            else:
+                rows = [r.source[1] for r in deals if not isinstance(r.source, DealHealth)]
+                yield later.job(rows, [r.head for r in deals])
+
+
+def _later(r: Rated) -> Later | None:
+    """Where the deal's health is still to be built (None: it is built)."""
+    return None if isinstance(r.source, DealHealth) else r.source[0]
 
 
 def rate(
@@ -272,7 +254,7 @@ def review_now(
     t: Thresholds,
     owner: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-    history: Callable[[], pl.DataFrame | None] | None = None,
+    history: PendingHistory | None = None,
 ) -> list[Rated]:
     """`review` when nothing changed after `as_of`: every open deal's features computed at
     once over whole tables (engines/health_frame.py), its level and risk decided over the

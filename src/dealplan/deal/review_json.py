@@ -3,9 +3,9 @@
 Review ranks deals by level and risk alone; a deal's reasons with their sentences and
 evidence, its anti-patterns, next action and playbook draft are built when it is printed, a
 chunk of deals at a time (one gather of their rows of the feature frame), and not kept. That
-building is most of the time of a large review (about 100 µs of Python a deal), and chunks do
-not depend on each other: with more than one core, the command builds every n-th chunk itself
-and worker processes build the others, and the lines are written in rank order as they come.
+building is most of the time of a large review (about 145 µs of Python a deal), and chunks do
+not depend on each other: with more than one core, worker processes build chunks beside the
+command (which builds the others itself), and the lines are written in rank order as they come.
 
 This module is what a worker imports: the engines, Polars and orjson, no database layer.
 """
@@ -53,12 +53,12 @@ Head = tuple[
 # Deals built per chunk, and the fewest deals worth starting worker processes for (a worker
 # costs about half a second of start-up on another core).
 CHUNK = 500
+PARALLEL_MIN = 4_000
 # Chunks queued per worker: enough that a worker never waits for the command to hand out the
 # next one (the command builds chunks itself meanwhile).
 QUEUED = 2
 # Files in memory, where the system has them: a private temporary folder is made inside.
 MEMORY_FILES = "/dev/shm"  # noqa: S108
-PARALLEL_MIN = 4_000
 
 
 @contextmanager
@@ -106,21 +106,12 @@ def _default(value: Any) -> Any:
     """What orjson does not encode itself, as `json` would: named tuples as arrays."""
     if isinstance(value, tuple):
         return list(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
     raise TypeError(type(value).__name__)
 
 
 def dumps(data: Any) -> bytes:
     """`data` as compact JSON (UTF-8; dates and times as ISO text)."""
     return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
-
-
-def healths(
-    frame: pl.DataFrame, as_of: dt.datetime, norms: Mapping[str, StageTime], t: Thresholds
-) -> list[DealHealth]:
-    """The health of each deal of `frame` (rows of `health_frame.features_frame`)."""
-    return [health_of(f, norms, t) for f in records(frame, as_of)]
 
 
 def chunk_lines(
@@ -131,11 +122,21 @@ def chunk_lines(
     t: Thresholds,
 ) -> bytes:
     """The JSON lines of the deals `heads`, whose feature rows are `frame` in the same order,
-    joined by `,\\n` (what a worker returns)."""
-    built = healths(frame, as_of, norms, t)
-    return b",\n".join([dumps(deal_dict(hd, h)) for hd, h in zip(heads, built, strict=True)])
+    joined by `,\n` (what a worker returns). The collector is off meanwhile (`bulk_work`)."""
+    with bulk_work():
+        features = records(frame, as_of)
+        lines = [
+            dumps(deal_dict(head, health_of(f, norms, t)))
+            for head, f in zip(heads, features, strict=True)
+        ]
+    return b",\n".join(lines)
 
 
+# The history read by a worker, given when called (None when the worker could not read it),
+# and what starts that read: the history rows up to an id of the workspace at a URL
+# (`Builders.history`, used by `review_read.read_tables`).
+PendingHistory = Callable[[], pl.DataFrame | None]
+HistoryElsewhere = Callable[[str, int], PendingHistory]
 # A chunk of deals still to build: their feature rows (in order), their heads, and what
 # `chunk_lines` needs besides.
 Job = tuple[pl.DataFrame, list[Head], dt.datetime, Mapping[str, StageTime], Thresholds]
@@ -188,20 +189,19 @@ class Builders:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        self.sent = 0
         # `pool` is None once the workers failed; `started` is shut down at the end anyway.
         self.pool: ProcessPoolExecutor | None = None
-        if workers > 0:
-            spawn = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=spawn)
-            for _ in range(workers):
-                self.pool.submit(_warm)
-        self.started = self.pool
-        self.sent = 0
         # Where chunks go to and come back from workers (in memory where /dev/shm exists).
         self.folder: tempfile.TemporaryDirectory[str] | None = None
         if workers > 0:
             shm = MEMORY_FILES if os.access(MEMORY_FILES, os.W_OK) else None
             self.folder = tempfile.TemporaryDirectory(prefix="dealplan-review-", dir=shm)
+            spawn = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=spawn)
+            for _ in range(workers):
+                self.pool.submit(_warm)
+        self.started = self.pool
 
     def __enter__(self) -> Builders:
         return self
@@ -212,9 +212,9 @@ class Builders:
         if self.folder is not None:
             self.folder.cleanup()
 
-    def history(self, url: str, upto: int) -> Callable[[], pl.DataFrame | None]:
+    def history(self, url: str, upto: int) -> PendingHistory:
         """Start reading the history rows up to id `upto` of the workspace at `url` in a
-        worker (`review_read.HistoryElsewhere`); the function returned waits for them, and
+        worker (a `HistoryElsewhere`); the function returned waits for them, and
         gives None when no worker could read them (the caller then reads them itself)."""
         if self.pool is None or self.folder is None:
             return lambda: None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dealplan.deal.review_json import HistoryElsewhere, PendingHistory
 from dealplan.engines.health_frame import Tables
 from dealplan.history.models import HistoryEntry
 
@@ -209,9 +209,6 @@ def read_accounts(session: Session) -> pl.DataFrame:
 # Fewer history rows than this are read here: reading them takes less than the other
 # process's start (measured: a loss at 100,000 rows, a gain of a second at 1,000,000).
 HISTORY_ELSEWHERE_MIN = 300_000
-# Reads the history rows up to an id elsewhere (a worker process) and gives them when called,
-# or None when it could not: see `read_tables`.
-HistoryElsewhere = Callable[[str, int], Callable[[], pl.DataFrame | None]]
 
 
 def read_history(session: Session, *, upto: int | None = None) -> pl.DataFrame:
@@ -225,9 +222,7 @@ def read_history(session: Session, *, upto: int | None = None) -> pl.DataFrame:
     return _read(session, "history", f"{entity} IN ({entities}){bound}")
 
 
-def history_elsewhere(
-    session: Session, elsewhere: HistoryElsewhere
-) -> Callable[[], pl.DataFrame | None] | None:
+def history_elsewhere(session: Session, elsewhere: HistoryElsewhere) -> PendingHistory | None:
     """On SQLite, start reading the history in another process (see `read_tables`)."""
     if session.get_bind().dialect.name != "sqlite":
         return None
@@ -242,15 +237,15 @@ def read_tables(
     session: Session,
     *,
     owner: str | None = None,
-    history: Callable[[], pl.DataFrame | None] | None = None,
+    history: PendingHistory | None = None,
 ) -> Tables:
     """The current rows of every open deal (of `owner`) and of what hangs on them.
 
     `history`, from `history_elsewhere`, gives the history (the largest table) read by
     another process while this one reads the rest (None if that failed: then it is read
-    here). History is append-only and SQLite has one writer at a time, so the rows with an
-    id up to the newest this transaction sees are exactly the history of the moment the
-    other tables are read at."""
+    here). That process reads the rows up to the newest id when the review began: history
+    is append-only, so it never sees a change made after the review started, as a read
+    here would not either."""
     deals = _read(session, "deals", "outcome = 'open'")
     if owner is not None:
         deals = deals.filter(pl.col("owner") == owner)
