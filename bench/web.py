@@ -59,9 +59,10 @@ def _free_port() -> int:
 
 def build_workspace(url: str, clients: int) -> tuple[str, list[int]]:
     """One deal, one MAP item per client, an open room; returns the room token and item ids."""
+    from dealplan.clock import utcnow
     from dealplan.database import make_engine, migrate, session_factory
     from dealplan.deal.models import Deal
-    from dealplan.history.service import recording, utcnow
+    from dealplan.history.service import recording
     from dealplan.plan.models import MapItem
     from dealplan.room.service import create_room
     from dealplan.web.auth import ensure_admin

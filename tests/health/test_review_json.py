@@ -4,6 +4,7 @@ chunk, the lines must be the deals' `as_dict`, in rank order."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -15,14 +16,16 @@ from bench.gen_workspace import AS_OF as BENCH_AS_OF
 from bench.gen_workspace import generate
 
 from dealplan.database import make_engine, session_factory
-from dealplan.deal import review_json
+from dealplan.deal import review_pool
 from dealplan.deal.health_service import Rated, json_chunks, review
+from dealplan.deal.models import Deal
 from tests.helpers import Cli
 
 
 def _printed(rated: list[Rated], workers: int, chunk: int) -> list[dict[str, Any]]:
     buf = io.BytesIO()
-    with review_json.Builders(workers) as builders:
+    with review_pool.Builders() as builders:
+        builders.start(workers)
         builders.write(json_chunks(rated, chunk=chunk), buf.write)
     parsed: list[dict[str, Any]] = json.loads(b"[" + buf.getvalue() + b"]")
     return parsed
@@ -61,7 +64,8 @@ def test_a_review_whose_worker_dies_still_prints_every_deal(tmp_path: Any) -> No
         rated = review(session=session, as_of=BENCH_AS_OF)
         expected = _expected(rated)
         buf = io.BytesIO()
-        with review_json.Builders(1) as builders:
+        with review_pool.Builders() as builders:
+            builders.start(1)
             assert builders.started is not None
             builders.started.submit(os.getpid).result()  # the worker is up
             for pid in list(builders.started._processes):
@@ -72,17 +76,17 @@ def test_a_review_whose_worker_dies_still_prints_every_deal(tmp_path: Any) -> No
 
 
 def test_small_reviews_start_no_worker_process() -> None:
-    assert review_json.worker_count(0, review_json.PARALLEL_MIN - 1) == 0
-    assert review_json.worker_count(3, review_json.PARALLEL_MIN) == 3
+    assert review_pool.worker_count(0, review_pool.PARALLEL_MIN - 1) == 0
+    assert review_pool.worker_count(3, review_pool.PARALLEL_MIN) == 3
     cores = len(os.sched_getaffinity(0))
-    assert review_json.worker_count(0, review_json.PARALLEL_MIN) == cores - 1
+    assert review_pool.worker_count(0, review_pool.PARALLEL_MIN) == cores - 1
 
 
 def test_a_large_review_json_prints_every_deal_once_in_rank_order(
     tmp_path: Any, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'large.db'}"
-    generate(url, review_json.PARALLEL_MIN).dispose()
+    generate(url, review_pool.PARALLEL_MIN).dispose()
     monkeypatch.setenv("DEALPLAN_WORKERS", "1")
     day = BENCH_AS_OF.date().isoformat()
     result = cli("review", "--json", "--db", url, "--as-of", day)
@@ -90,7 +94,7 @@ def test_a_large_review_json_prints_every_deal_once_in_rank_order(
     printed = json.loads(result.stdout)
     monkeypatch.setenv("DEALPLAN_WORKERS", "0")
     top = json.loads(cli("review", "--json", "--db", url, "--as-of", day, "--limit", "50").stdout)
-    assert len(printed) == review_json.PARALLEL_MIN
+    assert len(printed) == review_pool.PARALLEL_MIN
     assert len({d["id"] for d in printed}) == len(printed)
     assert printed[:50] == top
     order = ["dead", "red", "yellow", "green"]
@@ -99,23 +103,63 @@ def test_a_large_review_json_prints_every_deal_once_in_rank_order(
 
 
 def test_history_read_by_a_worker_is_the_history_and_gives_the_same_review(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Any,
 ) -> None:
     from dealplan.deal import review_read
+    from dealplan.history.service import recording
 
-    url = f"sqlite:///{tmp_path / 'ws.db'}"
+    path = tmp_path / "ws.db"
+    url = f"sqlite:///{path}"
     generate(url, 150).dispose()
-    monkeypatch.setattr(review_read, "HISTORY_ELSEWHERE_MIN", 0)
     engine = make_engine(url)
-    with session_factory(engine)() as session, review_json.Builders(1) as builders:
-        pending = review_read.history_elsewhere(session, builders.history)
+    with session_factory(engine)() as session, review_pool.Builders() as builders:
+        pending = builders.start(1, history=path)
         assert pending is not None
         by_worker = pending()
         assert by_worker is not None
-        assert by_worker.equals(review_read.read_history(session))
-        beside = review(session=session, as_of=BENCH_AS_OF, elsewhere=builders.history)
+        rows, upto = by_worker
+        assert rows.equals(review_read.read_history(session))
+        assert upto == rows["id"].max()
+        # A change made after the worker read the history is still seen by the review.
+        deal = session.get(Deal, 3)
+        assert deal is not None
+        with recording(session, actor="test", at=BENCH_AS_OF - dt.timedelta(hours=1)):
+            deal.stage = "Discovery"
+            deal.next_step_date = None
+            session.flush()
+        session.commit()
+        beside = review(session=session, as_of=BENCH_AS_OF, history=lambda: by_worker)
         here = review(session=session, as_of=BENCH_AS_OF)
         assert [r.as_dict() for r in beside] == [r.as_dict() for r in here]
-        # Without workers, nothing is read elsewhere and review reads the history itself.
-        assert review_json.Builders(0).history(url, 10**9)() is None
+        assert next(r for r in here if r.deal_id == 3).stage == "Discovery"
     engine.dispose()
+
+
+def test_a_worker_that_cannot_read_the_history_leaves_it_to_the_review(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'ws.db'}"
+    generate(url, 40).dispose()
+    with review_pool.Builders() as builders:
+        pending = builders.start(1, history=tmp_path / "gone.db")
+        assert pending is not None
+        assert pending() is None
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        here = review(session=session, as_of=BENCH_AS_OF)
+        left = review(session=session, as_of=BENCH_AS_OF, history=lambda: None)
+    engine.dispose()
+    assert [r.as_dict() for r in left] == [r.as_dict() for r in here]
+
+
+def test_workers_start_first_only_for_a_sqlite_review_worth_them(tmp_path: Any) -> None:
+    path = tmp_path / "ws.db"
+    generate(f"sqlite:///{path}", 30).dispose()
+    assert review_pool.sqlite_file(f"sqlite:///{path}") == path
+    assert review_pool.sqlite_file(f"sqlite:///{tmp_path / 'none.db'}") is None
+    assert review_pool.sqlite_file("postgresql://u@127.0.0.1/x") is None
+    assert review_pool.sqlite_open_deals(path, None) == 30
+    assert review_pool.sqlite_open_deals(tmp_path / "none.db", None) is None
+    assert not (tmp_path / "none.db").exists()
+    with review_pool.Builders() as builders:
+        # 30 open deals: not worth a worker, whatever the setting.
+        assert builders.start_early(f"sqlite:///{path}", 1, owner=None, limit=None) is None
+        assert builders.started is None

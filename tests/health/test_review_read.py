@@ -10,10 +10,21 @@ import polars as pl
 import pytest
 from bench.gen_workspace import generate
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from dealplan.database import make_engine, session_factory
-from dealplan.deal import review_read
-from dealplan.deal.review_read import COLUMNS, FLOAT, read_rows, read_sqlite_json
+from dealplan.deal import review_sql
+from dealplan.deal.review_read import read_rows
+from dealplan.deal.review_sql import COLUMNS, FLOAT, INT, read_sqlite_json
+
+
+def _as_json(session: Session, table: str, where: str = "") -> pl.DataFrame:
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return read_sqlite_json(cursor, table, where)
+    finally:
+        cursor.close()
+
 
 AWKWARD = 'Zoë "Z" O\'Neil\\n\nline two\x1f\t€ 😀'
 
@@ -34,13 +45,13 @@ def test_tables_read_as_json_lines_equal_the_drivers_rows(tmp_path: Path) -> Non
     with session_factory(engine)() as session:
         for table in tables:
             rows = read_rows(session, table)
-            as_json = read_sqlite_json(session, table)
+            as_json = _as_json(session, table)
             typed = rows.with_columns(
-                rows[c].cast(pl.Int64) if k == review_read.INT else rows[c].cast(pl.String)
+                rows[c].cast(pl.Int64) if k == INT else rows[c].cast(pl.String)
                 for c, k in COLUMNS[table]
             )
             assert as_json.equals(typed), table
-        names = read_sqlite_json(session, "contacts").filter(pl.col("id") == 1)["name"]
+        names = _as_json(session, "contacts").filter(pl.col("id") == 1)["name"]
         assert names.to_list() == [AWKWARD]
     engine.dispose()
 
@@ -51,9 +62,9 @@ def test_json_lines_come_in_batches_without_losing_or_repeating_a_row(
     url = f"sqlite:///{tmp_path / 'ws.db'}"
     generate(url, 40).dispose()
     engine = make_engine(url)
-    monkeypatch.setattr(review_read, "JSON_BATCH", 7)
+    monkeypatch.setattr(review_sql, "JSON_BATCH", 7)
     with session_factory(engine)() as session:
-        batched = read_sqlite_json(session, "history", "op = 'update'")
+        batched = _as_json(session, "history", "op = 'update'")
         whole = read_rows(session, "history", "op = 'update'")
     engine.dispose()
     assert batched.height == whole.height > 7

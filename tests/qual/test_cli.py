@@ -101,8 +101,8 @@ def test_an_override_moves_the_deal_and_records_reason_unmet_actor_and_history(
 
 def test_the_override_shows_in_the_deal_facts_as_stage_inflation(ws: str, cli: Cli) -> None:
     cli("stage", "OPP-1", "Proving Value", "--override", "trust me", "--db", ws)
+    from dealplan.clock import utcnow
     from dealplan.deal.facts import facts_for
-    from dealplan.history.service import utcnow
 
     with _session(ws) as s:
         deal = s.scalars(select(Deal).where(Deal.external_id == "OPP-1")).one()

@@ -38,8 +38,8 @@ def backtest_health_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Replay every closed deal week by week: how early did health turn red before losses?"""
+    from dealplan.clock import utcnow
     from dealplan.deal.backtest import backtest_health
-    from dealplan.history.service import utcnow
 
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:

@@ -47,10 +47,10 @@ def demo_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Create a demo workspace: 40 accounts, 200 deals, MAPs and 6-9 months of history."""
+    from dealplan.clock import utcnow
     from dealplan.demo import build_demo
     from dealplan.demo.service import WorkspaceNotEmptyError
     from dealplan.demo.summary import summarize
-    from dealplan.history.service import utcnow
     from dealplan.workspace.exchange import row_counts, wipe
 
     moment = parse_as_of(as_of, utcnow())

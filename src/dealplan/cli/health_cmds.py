@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -29,7 +29,8 @@ from dealplan.cli.app import (
 
 if TYPE_CHECKING:
     from dealplan.deal.health_service import Check, Rated
-    from dealplan.deal.review_json import Builders, Chunk
+    from dealplan.deal.review_json import Chunk
+    from dealplan.deal.review_pool import Builders
     from dealplan.engines.verdict import Level, Reason
 
 
@@ -64,9 +65,9 @@ def deal_check_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Deal health: the verdict with every reason, anti-patterns, MAP health, next action."""
+    from dealplan.clock import utcnow
     from dealplan.deal import health_service
     from dealplan.deal import service as deals
-    from dealplan.history.service import utcnow
 
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
@@ -203,34 +204,40 @@ def review_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Pipeline review: every open deal ranked by risk, with reasons and this week's action."""
-    from dealplan.config import Settings
-    from dealplan.deal import health_service, review_json
-    from dealplan.deal.facts import open_deal_count
-    from dealplan.history.service import utcnow
+    from dealplan.clock import utcnow
+    from dealplan.config import Settings, database_url_from
+    from dealplan.deal import review_pool
 
     moment = parse_as_of(as_of, utcnow())
+    settings = Settings()
     # The whole command makes millions of short-lived objects: see `bulk_work`.
-    with health_service.bulk_work(), ExitStack() as stack:
+    with review_pool.bulk_work(), review_pool.Builders() as builders:
+        # Workers first, before the engines are imported here: on SQLite, one of them reads
+        # the history meanwhile (otherwise they start once the review's size is known).
+        history = None
+        if as_json:
+            url = database_url_from(db, settings)
+            history = builders.start_early(url, settings.workers, owner=owner, limit=limit)
+        from dealplan.deal import health_service
+        from dealplan.deal.facts import open_deal_count
+
         with workspace(db) as session, _progress(err.is_terminal) as progress:
-            workers = 0
-            if as_json:
+            if as_json and not builders.workers:
                 size = open_deal_count(session, owner=owner)
                 size = size if limit is None else min(size, limit)
-                workers = review_json.worker_count(Settings().workers, size)
-            # Started before the read, so that the workers start up while it runs.
-            builders = stack.enter_context(review_json.Builders(workers))
+                builders.start(review_pool.worker_count(settings.workers, size))
             rated = health_service.review(
                 session=session,
                 as_of=moment,
                 owner=owner,
                 progress=progress,
-                elsewhere=builders.history if workers else None,
+                history=history,
             )
         shown = rated if limit is None else rated[:limit]
         if as_json:
             _print_json_lines(builders, health_service.json_chunks(shown))
             return
-        _render_review(rated, shown, moment.date().isoformat())
+    _render_review(rated, shown, moment.date().isoformat())
 
 
 def _render_review(rated: list[Rated], shown: list[Rated], day: str) -> None:

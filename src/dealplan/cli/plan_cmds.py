@@ -49,8 +49,8 @@ def closing_plan_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The seller's steps from the deal's stage to close, dated from the workspace's history."""
+    from dealplan.clock import utcnow
     from dealplan.deal import service as deals
-    from dealplan.history.service import utcnow
     from dealplan.plan import service as plans
 
     now = utcnow()
@@ -165,7 +165,7 @@ def keywords_cmd(
 ) -> None:
     """Import keyword counts for an account and show its keyword analysis (ACC-10)."""
     from dealplan.account import keyword_service
-    from dealplan.history.service import utcnow
+    from dealplan.clock import utcnow
     from dealplan.plan import service as plans
 
     now = utcnow()
@@ -295,7 +295,7 @@ def account_plan_cmd(
 ) -> None:
     """The account plan document: summary, org chart, personal wins, MEDDPICC, risks, MAP,
     health, checklist and next steps (ACC-11)."""
-    from dealplan.history.service import utcnow
+    from dealplan.clock import utcnow
     from dealplan.reports import account_plan_build, account_plan_output
     from dealplan.reports.render import FORMATS
 

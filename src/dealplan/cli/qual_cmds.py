@@ -166,9 +166,9 @@ def stage_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Move a deal to STAGE through the stage gate: refused while exit criteria fail."""
+    from dealplan.clock import utcnow
     from dealplan.deal import qual_service as qs
     from dealplan.deal import service as deals
-    from dealplan.history.service import utcnow
 
     now = utcnow()
     with workspace(db) as session:
@@ -199,8 +199,8 @@ def _deal_report(
     draw: Callable[[dict[str, Any]], None],
 ) -> None:
     """A read-only report on one deal: built at --as-of, printed as JSON or drawn."""
+    from dealplan.clock import utcnow
     from dealplan.deal import service as deals
-    from dealplan.history.service import utcnow
 
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
@@ -254,8 +254,8 @@ def tiers_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Account tiers by potential, and time spent per tier against 40/35/20/5 (ACC-8)."""
+    from dealplan.clock import utcnow
     from dealplan.deal import qual_reports as reports
-    from dealplan.history.service import utcnow
 
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:
@@ -294,10 +294,10 @@ def discount_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Route a discount request to its approver and record it, or --list the requests."""
+    from dealplan.clock import utcnow
     from dealplan.deal import qual_service as qs
     from dealplan.deal import service as deals
     from dealplan.engines.discount import tiers_table
-    from dealplan.history.service import utcnow
 
     now = utcnow()
     if not list_only and (percent is None or reason is None):

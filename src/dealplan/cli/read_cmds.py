@@ -106,9 +106,9 @@ def deal_show_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Show one deal with MEDDPICC, committee and MAP, as it stands or stood on --as-of."""
+    from dealplan.clock import utcnow
     from dealplan.deal import service as deals
     from dealplan.history.rebuild import deal_as_of, stage_timeline
-    from dealplan.history.service import utcnow
 
     moment = parse_as_of(as_of, utcnow())
     with workspace(db) as session:

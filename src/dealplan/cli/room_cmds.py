@@ -44,10 +44,10 @@ def room_create(
     """Open a room on the deal and print its link (shown once: only a hash is kept)."""
     from sqlalchemy import select
 
+    from dealplan.clock import utcnow
     from dealplan.config import Settings
     from dealplan.deal import service as deals
     from dealplan.errors import InputError
-    from dealplan.history.service import utcnow
     from dealplan.room import service as rooms
     from dealplan.user.models import User
 
@@ -81,8 +81,8 @@ def room_create(
 @room_app.command("revoke")
 def room_revoke(ref: DealRef, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Revoke every open room link of the deal: buyers lose access at once."""
+    from dealplan.clock import utcnow
     from dealplan.deal import service as deals
-    from dealplan.history.service import utcnow
     from dealplan.room import service as rooms
 
     now = utcnow()
@@ -112,8 +112,8 @@ def notify_digest(
     as_json: JsonOption = False,
 ) -> None:
     """Mail each assignee their open MAP items that are overdue or due soon."""
+    from dealplan.clock import utcnow
     from dealplan.config import Settings
-    from dealplan.history.service import utcnow
     from dealplan.notify.room_mail import digest, send_digest
 
     settings = Settings()

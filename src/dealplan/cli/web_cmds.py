@@ -58,9 +58,9 @@ def prepare(*, url: str, settings: Settings) -> dict[str, Any]:
     """
     from sqlalchemy import func, select
 
+    from dealplan.clock import utcnow
     from dealplan.database import open_workspace
     from dealplan.deal.models import Deal
-    from dealplan.history.service import utcnow
     from dealplan.web.auth import ensure_admin
 
     now = utcnow()

@@ -22,13 +22,8 @@ from sqlalchemy.orm import Session
 from dealplan.deal import review_json
 from dealplan.deal.facts import DealBundle, load_bundles, open_deal_ids
 from dealplan.deal.models import Deal
-from dealplan.deal.review_json import HistoryElsewhere, PendingHistory, bulk_work
-from dealplan.deal.review_read import (
-    history_elsewhere,
-    newest_history,
-    read_accounts,
-    read_tables,
-)
+from dealplan.deal.review_pool import PendingHistory, bulk_work
+from dealplan.deal.review_read import newest_history, read_accounts, read_tables
 from dealplan.engines.deal_health import (
     DealHealth,
     deal_health,
@@ -152,7 +147,7 @@ class Rated:
 def json_chunks(
     rated: Sequence[Rated], *, chunk: int = review_json.CHUNK
 ) -> Iterator[review_json.Chunk]:
-    """The deals of `rated`, in order, as chunks for `review_json.Builders.write`: the JSON of
+    """The deals of `rated`, in order, as chunks for `review_pool.Builders.write`: the JSON of
     deals whose health is built, or the job of building the others (a chunk's deals to build
     come from one review; nothing built is kept on the `Rated`)."""
     for start in range(0, len(rated), chunk):
@@ -208,16 +203,16 @@ def review(
     owner: str | None = None,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    elsewhere: HistoryElsewhere | None = None,
+    history: PendingHistory | None = None,
 ) -> list[Rated]:
     """Every deal open at `as_of` (of `owner`), rated and ranked by risk; the first `limit`.
 
-    `progress(done, total)` is called after each chunk of deals. `elsewhere` reads the
-    history in another process (`review_read.read_tables`) when review reads whole tables.
+    `progress(done, total)` is called after each chunk of deals. `history` gives the
+    history read by a worker process (`review_read.read_tables`), used when review reads
+    whole tables.
     """
     newest = newest_history(session)
     now = newest is None or as_of >= newest
-    history = history_elsewhere(session, elsewhere) if now and elsewhere is not None else None
     t = workspace_thresholds(session=session)
     norms = stage_norms(session=session, as_of=as_of, t=t)
     if now:

@@ -8,101 +8,23 @@ in Polars (SQLite hands back ISO text, PostgreSQL native values; both end up the
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dealplan.deal.review_json import HistoryElsewhere, PendingHistory
+from dealplan.deal.review_pool import PendingHistory
+from dealplan.deal.review_sql import (
+    COLUMNS,
+    FLOAT,
+    JSON_COLUMNS,
+    history_where,
+    read_sqlite_json,
+    typed_frame,
+)
 from dealplan.engines.health_frame import Tables
 from dealplan.history.models import HistoryEntry
-
-DATE, TIME, INT, FLOAT, TEXT = "date", "datetime", "int", "float", "text"
-
-# table -> (column, type); JSON columns are read as text.
-COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "deals": [
-        ("id", INT),
-        ("external_id", TEXT),
-        ("name", TEXT),
-        ("account_id", INT),
-        ("owner", TEXT),
-        ("stage", TEXT),
-        ("outcome", TEXT),
-        ("amount", FLOAT),
-        ("close_date", DATE),
-        ("closed_date", DATE),
-        ("created_date", DATE),
-        ("forecast_category", TEXT),
-        ("competitor", TEXT),
-        ("next_step", TEXT),
-        ("next_step_date", DATE),
-        ("eb_access", TEXT),
-        ("eb_checklist", TEXT),
-    ],
-    "contacts": [
-        ("id", INT),
-        ("account_id", INT),
-        ("name", TEXT),
-        ("role", TEXT),
-        ("influence", TEXT),
-        ("support", TEXT),
-        ("engagement", TEXT),
-        ("relationship_depth", INT),
-        ("personal_win", TEXT),
-        ("professional_win", TEXT),
-        ("chess", TEXT),
-        ("created_at", TIME),
-    ],
-    "accounts": [("id", INT), ("name", TEXT)],
-    "meddpicc_elements": [("id", INT), ("deal_id", INT), ("element", TEXT), ("status", TEXT)],
-    "map_items": [
-        ("id", INT),
-        ("deal_id", INT),
-        ("action", TEXT),
-        ("side", TEXT),
-        ("status", TEXT),
-        ("due_date", DATE),
-        ("customer_owner", TEXT),
-        ("created_by_side", TEXT),
-        ("completed_at", TIME),
-    ],
-    "map_milestones": [("id", INT), ("deal_id", INT)],
-    "activities": [
-        ("id", INT),
-        ("deal_id", INT),
-        ("type", TEXT),
-        ("occurred_at", TIME),
-        ("contact_id", INT),
-        ("actor", TEXT),
-        ("summary", TEXT),
-    ],
-    "gate_overrides": [
-        ("id", INT),
-        ("deal_id", INT),
-        ("at", TIME),
-        ("from_stage", TEXT),
-        ("to_stage", TEXT),
-        ("reason", TEXT),
-        ("unmet", TEXT),
-        ("actor", TEXT),
-    ],
-    "history": [
-        ("id", INT),
-        ("entity", TEXT),
-        ("entity_id", INT),
-        ("op", TEXT),
-        ("field", TEXT),
-        ("old", TEXT),
-        ("new", TEXT),
-        ("actor", TEXT),
-        ("at", TIME),
-    ],
-}
-JSON_COLUMNS = frozenset({"eb_checklist", "chess", "unmet"})
-HISTORY_ENTITIES = ("deal", "contact", "map_item", "milestone")
 
 
 def newest_history(session: Session) -> dt.datetime | None:
@@ -111,34 +33,19 @@ def newest_history(session: Session) -> dt.datetime | None:
     return newest
 
 
-def _typed(column: pl.Series, kind: str) -> pl.Series:
-    if kind == DATE and column.dtype == pl.String:
-        return column.str.to_date("%Y-%m-%d")
-    if kind == TIME and column.dtype == pl.String:
-        try:
-            return column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
-        except pl.exceptions.ComputeError:
-            return column.str.to_datetime(time_unit="us")
-    if kind == TIME:
-        return column.cast(pl.Datetime("us"))
-    if kind == DATE:
-        return column.cast(pl.Date)
-    if kind == INT:
-        return column.cast(pl.Int64)
-    if kind == FLOAT:
-        return column.cast(pl.Float64)
-    return column.cast(pl.String)
-
-
 def _read(session: Session, table: str, where: str = "") -> pl.DataFrame:
     """The table's review columns (rows matching the SQL condition `where`), typed."""
     cols = COLUMNS[table]
     bind = session.get_bind()
     if bind.dialect.name == "sqlite" and all(kind != FLOAT for _, kind in cols):
-        frame = read_sqlite_json(session, table, where)
+        cursor = _cursor(session)
+        try:
+            frame = read_sqlite_json(cursor, table, where)
+        finally:
+            cursor.close()
     else:
         frame = read_rows(session, table, where)
-    return frame.with_columns(_typed(frame[c], kind) for c, kind in cols)
+    return typed_frame(frame, table)
 
 
 def _cursor(session: Session) -> Any:
@@ -164,73 +71,18 @@ def read_rows(session: Session, table: str, where: str = "") -> pl.DataFrame:
     )
 
 
-# Rows per query of `read_sqlite_json`: bounds the text held at once (about 170 bytes a row).
-JSON_BATCH = 250_000
-
-
-def read_sqlite_json(session: Session, table: str, where: str = "") -> pl.DataFrame:
-    """`read_rows` on SQLite, without a Python object per value: SQLite writes each batch of
-    rows as one text of JSON lines (every value cast to text or integer, so escaping and
-    NULLs are SQLite's JSON's), which Polars parses into columns. For tables without
-    floating-point columns (JSON numbers would carry at most 15 digits)."""
-    cols = COLUMNS[table]
-    values = ", ".join(
-        f"'{c}', CAST({c} AS INTEGER)" if kind == INT else f"'{c}', CAST({c} AS TEXT)"
-        for c, kind in cols
-    )
-    schema = {c: pl.Int64 if kind == INT else pl.String for c, kind in cols}
-    condition = f"AND ({where})" if where else ""
-    cursor = _cursor(session)
-    parts: list[pl.DataFrame] = []
-    try:
-        cursor.execute(f"SELECT min(rowid), max(rowid) FROM {table}")  # noqa: S608
-        low, high = cursor.fetchone()
-        for start in range(low or 0, (high or -1) + 1, JSON_BATCH):
-            cursor.execute(
-                f"SELECT group_concat(json_object({values}), char(10)) FROM {table} "  # noqa: S608
-                f"WHERE rowid >= ? AND rowid < ? {condition}",
-                (start, start + JSON_BATCH),
-            )
-            text = cursor.fetchone()[0]
-            if text:
-                parts.append(pl.read_ndjson(io.BytesIO(text.encode()), schema=schema))
-    finally:
-        cursor.close()
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(parts) if len(parts) > 1 else parts[0]
-
-
 def read_accounts(session: Session) -> pl.DataFrame:
     """Account ids and names."""
     return _read(session, "accounts")
 
 
-# Fewer history rows than this are read here: reading them takes less than the other
-# process's start (measured: a loss at 100,000 rows, a gain of a second at 1,000,000).
-HISTORY_ELSEWHERE_MIN = 300_000
-
-
-def read_history(session: Session, *, upto: int | None = None) -> pl.DataFrame:
+def read_history(
+    session: Session, *, upto: int | None = None, after: int | None = None
+) -> pl.DataFrame:
     """The history rows review reads (of deals, contacts, MAP items and milestones), those
-    with an id up to `upto` when given."""
-    entities = ", ".join(f"'{e}'" for e in HISTORY_ENTITIES)
-    # Nearly every history row is wanted: on SQLite a unary `+` keeps the planner from going
-    # through the (entity, entity_id, at) index row by row (a third slower than a scan).
-    entity = "+entity" if session.get_bind().dialect.name == "sqlite" else "entity"
-    bound = f" AND id <= {int(upto)}" if upto is not None else ""
-    return _read(session, "history", f"{entity} IN ({entities}){bound}")
-
-
-def history_elsewhere(session: Session, elsewhere: HistoryElsewhere) -> PendingHistory | None:
-    """On SQLite, start reading the history in another process (see `read_tables`)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return None
-    upto = session.scalar(select(func.max(HistoryEntry.id)))
-    if upto is None or upto < HISTORY_ELSEWHERE_MIN:
-        return None
-    url = session.get_bind().engine.url.render_as_string(hide_password=False)
-    return elsewhere(url, upto)
+    with an id up to `upto` and after `after` when given."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    return _read(session, "history", history_where(sqlite=sqlite, upto=upto, after=after))
 
 
 def read_tables(
@@ -241,11 +93,11 @@ def read_tables(
 ) -> Tables:
     """The current rows of every open deal (of `owner`) and of what hangs on them.
 
-    `history`, from `history_elsewhere`, gives the history (the largest table) read by
-    another process while this one reads the rest (None if that failed: then it is read
-    here). That process reads the rows up to the newest id when the review began: history
-    is append-only, so it never sees a change made after the review started, as a read
-    here would not either."""
+    `history` gives the history (the largest table) read by a worker process while this
+    one started and read the rest (`review_pool.Builders.start_early`; None if that failed:
+    then it is read here). The worker read the rows up to the newest id when it began, and
+    the rows written since are read here: history is append-only, and with SQLite's one
+    writer at a time a row committed later always has a larger id."""
     deals = _read(session, "deals", "outcome = 'open'")
     if owner is not None:
         deals = deals.filter(pl.col("owner") == owner)
@@ -257,7 +109,11 @@ def read_tables(
         "activities": _read(session, "activities"),
         "overrides": _read(session, "gate_overrides"),
     }
-    read = history() if history is not None else None
-    if read is None:
+    elsewhere = history() if history is not None else None
+    if elsewhere is None:
         read = read_history(session)
+    else:
+        read, upto = elsewhere
+        since = read_history(session, after=upto)
+        read = pl.concat([read, since]) if since.height else read
     return Tables(deals=deals.sort("id"), history=read, **tables)

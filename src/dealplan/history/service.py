@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from dealplan.clock import utcnow
 from dealplan.enums import HistoryOp
 from dealplan.history.codec import encode
 from dealplan.history.models import HistoryEntry
@@ -24,11 +25,6 @@ ENTITY_OF: dict[type[Any], str] = {cls: name for name, cls in TRACKED.items()}
 _ACTOR = "history_actor"
 _AT = "history_at"
 _OFF = "history_off"
-
-
-def utcnow() -> dt.datetime:
-    """The clock, read by shells only: naive UTC, to the microsecond."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @contextmanager

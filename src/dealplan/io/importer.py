@@ -16,9 +16,9 @@ from typing import Any, Protocol
 import polars as pl
 from sqlalchemy.orm import Session
 
+from dealplan.clock import utcnow
 from dealplan.config import Settings
 from dealplan.errors import InputError
-from dealplan.history.service import utcnow
 from dealplan.io import (
     accounts,
     activities,

@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from dealplan.clock import utcnow
 from dealplan.deal.models import Deal
 from dealplan.enums import HistoryOp, ItemStatus, Side
 from dealplan.errors import DealplanError, InputError, NotFoundError
 from dealplan.history.codec import decode
 from dealplan.history.models import HistoryEntry
-from dealplan.history.service import column_values, recording, utcnow
+from dealplan.history.service import column_values, recording
 from dealplan.plan.models import MapItem, Milestone
 
 # What each side may set on an item. A buyer works the plan (status, dates, their owners,

@@ -75,7 +75,7 @@ def create_room(
 
 def revoke_room(*, session: Session, room_id: int, as_of: dt.datetime | None = None) -> Room:
     """Revoke the room's link (its guests lose access at once); NotFoundError if unknown."""
-    from dealplan.history.service import utcnow
+    from dealplan.clock import utcnow
 
     room = session.get(Room, room_id)
     if room is None:

@@ -17,10 +17,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dealplan.clock import utcnow
 from dealplan.config import Settings, database_url_from
 from dealplan.database import make_engine, migrate, session_factory
 from dealplan.errors import DealplanError, NotFoundError
-from dealplan.history.service import utcnow
 from dealplan.notify.outbox import Outbox
 from dealplan.web import deps, login_pages
 from dealplan.web.auth import secret_key

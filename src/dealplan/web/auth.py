@@ -10,8 +10,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dealplan.clock import utcnow
 from dealplan.enums import UserRole
-from dealplan.history.service import recording, utcnow
+from dealplan.history.service import recording
 from dealplan.user.models import User
 from dealplan.workspace.service import get_setting, set_setting
 

@@ -16,7 +16,7 @@ def now(request: Request) -> dt.datetime:
     """The request's time: `app.state.clock()` when the app has a clock (tests and demos
     pin one), else the current UTC time. Pages judge deals as of it and edits are recorded
     at it, so what a seller changes shows at once."""
-    from dealplan.history.service import utcnow
+    from dealplan.clock import utcnow
 
     clock: Callable[[], dt.datetime] | None = getattr(request.app.state, "clock", None)
     return clock() if clock is not None else utcnow()
