@@ -163,3 +163,11 @@ def test_workers_start_first_only_for_a_sqlite_review_worth_them(tmp_path: Any) 
         # 30 open deals: not worth a worker, whatever the setting.
         assert builders.start_early(f"sqlite:///{path}", 1, owner=None, limit=None) is None
         assert builders.started is None
+
+
+def test_json_lines_write_keys_that_are_not_text_as_text() -> None:
+    from dealplan.deal.review_json import dumps
+
+    assert dumps({1: "a", "b": dt.date(2026, 1, 2), "c": (1, 2)}) == (
+        b'{"1":"a","b":"2026-01-02","c":[1,2]}'
+    )

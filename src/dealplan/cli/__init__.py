@@ -21,7 +21,7 @@ from dealplan.cli import (  # noqa: F401  (register commands)
     room_cmds,
     web_cmds,
 )
-from dealplan.cli.app import app
+from dealplan.cli.app import Run, app
 
 __all__ = ["app", "main"]
 
@@ -35,6 +35,7 @@ def main() -> None:
     Polars and pydantic object by object would add about a tenth of a second to each command.
     """
     code: int = 0
+    Run.ends_process = True
     try:
         app()
     except SystemExit as exc:

@@ -27,6 +27,14 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 
+class Run:
+    """How the commands are run. `ends_process` is set by the `dealplan` program, which ends
+    the process when the command returns (`dealplan.cli.main`): a command may then leave
+    undone what only a process that goes on needs (tests run commands in their own process)."""
+
+    ends_process = False
+
+
 def report(exc: DealplanError) -> None:
     """Print a user error on stderr: one "error:" line, then one line per problem."""
     err.print(f"[red]error:[/red] {rich_escape(str(exc))}", highlight=False, soft_wrap=True)

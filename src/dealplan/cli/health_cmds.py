@@ -16,6 +16,7 @@ from dealplan.cli.app import (
     DbOption,
     DealRef,
     JsonOption,
+    Run,
     app,
     deal_app,
     err,
@@ -211,7 +212,8 @@ def review_cmd(
     moment = parse_as_of(as_of, utcnow())
     settings = Settings()
     # The whole command makes millions of short-lived objects: see `bulk_work`.
-    with review_pool.bulk_work(), review_pool.Builders() as builders:
+    bulk = review_pool.bulk_work(restore=not Run.ends_process)
+    with bulk, review_pool.Builders() as builders:
         # Workers first, before the engines are imported here: on SQLite, one of them reads
         # the history meanwhile (otherwise they start once the review's size is known).
         history = None
