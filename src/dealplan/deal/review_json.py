@@ -45,13 +45,9 @@ Head = tuple[
 CHUNK = 500
 
 
-def deal_dict(
-    head: Head, h: DealHealth, *, all_reasons: bool = False, objects: bool = False
-) -> dict[str, Any]:
+def deal_dict(head: Head, h: DealHealth, *, all_reasons: bool = False) -> dict[str, Any]:
     """JSON-ready: the deal, its verdict's reasons (all, or those behind the level), its
-    anti-patterns, next action and playbook step. With `objects`, reasons stay `Reason`
-    objects, for `dumps` only: orjson writes a dataclass as the object of its fields, which
-    is what `Reason.as_dict` gives (tests compare the two)."""
+    anti-patterns, next action and playbook step."""
     i, ext, name, account, owner, stage, outcome, amount, close, level, risk = head
     reasons = h.verdict.reasons if all_reasons else h.top_reasons()
     return {
@@ -66,10 +62,8 @@ def deal_dict(
         "close_date": close,
         "level": level.value,
         "risk": risk,
-        "reasons": list(reasons) if objects else [r.as_dict() for r in reasons],
-        "anti_patterns": (
-            list(h.anti_patterns) if objects else [r.as_dict() for r in h.anti_patterns]
-        ),
+        "reasons": [r.as_dict() for r in reasons],
+        "anti_patterns": [r.as_dict() for r in h.anti_patterns],
         "next_action": h.next_action,
         "playbook": h.playbook.as_dict() if h.playbook else None,
     }
@@ -103,7 +97,7 @@ def chunk_lines(
     with bulk_work():
         features = records(frame, as_of)
         lines = [
-            dumps(deal_dict(head, health_of(f, norms, t), objects=True))
+            dumps(deal_dict(head, health_of(f, norms, t)))
             for head, f in zip(heads, features, strict=True)
         ]
     return b",\n".join(lines)
