@@ -24,7 +24,8 @@ def test_migrated_schema_matches_the_models(db_url: str) -> None:
 def test_the_head_found_without_alembic_is_alembics_head() -> None:
     from alembic.script import ScriptDirectory
 
-    from dealplan.database import alembic_config, head_revision
+    from dealplan.database import alembic_config
+    from dealplan.revision import head_revision
 
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert head_revision() == script.get_current_head()
@@ -33,7 +34,8 @@ def test_the_head_found_without_alembic_is_alembics_head() -> None:
 def test_a_workspace_behind_the_head_is_upgraded_when_opened(tmp_path: Path) -> None:
     from alembic import command
 
-    from dealplan.database import alembic_config, head_revision, migrate
+    from dealplan.database import alembic_config, migrate
+    from dealplan.revision import head_revision
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from dealplan.errors import DealplanError
+from dealplan.revision import head_revision
 
 # Named constraints: Alembic's batch migrations on SQLite need them (STYLE rule 7).
 NAMING_CONVENTION = {
@@ -55,17 +56,6 @@ def alembic_config(url: str) -> Any:
     cfg.set_main_option("script_location", str(resources.files("dealplan") / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
-
-
-def head_revision() -> str:
-    """The newest migration's revision: migrations are named `NNNN_what.py` with revision
-    `NNNN` (tests/test_migrations.py checks this against Alembic's own view of the head)."""
-    versions = resources.files("dealplan") / "migrations" / "versions"
-    return max(
-        p.name.split("_", 1)[0]
-        for p in versions.iterdir()
-        if p.name.endswith(".py") and p.name[:4].isdigit()
-    )
 
 
 def _at_head(engine: Engine) -> bool:

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 from typing import Any
 
 import pytest
@@ -157,8 +158,15 @@ def test_workers_start_first_only_for_a_sqlite_review_worth_them(tmp_path: Any) 
     assert review_pool.sqlite_file(f"sqlite:///{tmp_path / 'none.db'}") is None
     assert review_pool.sqlite_file("postgresql://u@127.0.0.1/x") is None
     assert review_pool.sqlite_open_deals(path, None) == 30
+    assert review_pool.sqlite_open_deals(path, "nobody") == 0
     assert review_pool.sqlite_open_deals(tmp_path / "none.db", None) is None
     assert not (tmp_path / "none.db").exists()
+    # A workspace of an older schema is left to the command, which migrates it first.
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = '0001'")
+    con.close()
+    assert review_pool.sqlite_open_deals(path, None) is None
     with review_pool.Builders() as builders:
         # 30 open deals: not worth a worker, whatever the setting.
         assert builders.start_early(f"sqlite:///{path}", 1, owner=None, limit=None) is None

@@ -86,7 +86,7 @@ def sqlite_file(url: str) -> Path | None:
     for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
         if url.startswith(prefix) and "?" not in url:
             path = Path(url.removeprefix(prefix))
-            return path if path.is_file() else None
+            return path.resolve() if path.is_file() else None
     return None
 
 
@@ -98,14 +98,19 @@ def connect_sqlite(path: str | Path) -> sqlite3.Connection:
 
 def sqlite_open_deals(path: Path, owner: str | None) -> int | None:
     """How many deals (of `owner`) are open in the SQLite workspace file `path`; None when
-    it cannot say (not a workspace, or a locked or damaged file: the command then finds out
-    through its own connection)."""
+    it cannot say, or when its schema is not this version's (the command's own connection
+    then finds out, migrating it if need be)."""
+    from dealplan.revision import head_revision
+
     query = "SELECT count(*) FROM deals WHERE outcome = 'open'"
     args: tuple[str, ...] = ()
     if owner is not None:
         query, args = query + " AND owner = ?", (owner,)
     try:
         with closing(connect_sqlite(path)) as con:
+            found = [v for (v,) in con.execute("SELECT version_num FROM alembic_version")]
+            if found != [head_revision()]:
+                return None
             return int(con.execute(query, args).fetchone()[0])
     except sqlite3.Error:
         return None
