@@ -166,12 +166,15 @@ class Builders:
         spawn = multiprocessing.get_context("spawn")
         self.pool = self.started = ProcessPoolExecutor(max_workers=workers, mp_context=spawn)
         read: Future[tuple[str, int]] | None = None
-        if history is not None:
-            out = str(Path(self.folder.name) / "history.arrow")
-            task = ("dealplan.deal.review_sql", "sqlite_history_file", str(history), out)
-            read = self.pool.submit(_imported, *task)
-        for _ in range(workers):
-            self.pool.submit(_imported, "dealplan.deal.review_json")
+        try:
+            if history is not None:
+                out = str(Path(self.folder.name) / "history.arrow")
+                task = ("dealplan.deal.review_sql", "sqlite_history_file", str(history), out)
+                read = self.pool.submit(_imported, *task)
+            for _ in range(workers):
+                self.pool.submit(_imported, "dealplan.deal.review_json")
+        except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: none needed
+            self.pool = None
         return None if read is None else _waiting(read)
 
     def start_early(
