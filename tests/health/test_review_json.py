@@ -20,6 +20,7 @@ from dealplan.database import make_engine, session_factory
 from dealplan.deal import review_pool
 from dealplan.deal.health_service import Rated, json_chunks, review
 from dealplan.deal.models import Deal
+from dealplan.revision import head_revision
 from tests.helpers import Cli
 
 
@@ -167,9 +168,17 @@ def test_workers_start_first_only_for_a_sqlite_review_worth_them(tmp_path: Any) 
         con.execute("UPDATE alembic_version SET version_num = '0001'")
     con.close()
     assert review_pool.sqlite_open_deals(path, None) is None
+    url = f"sqlite:///{path}"
     with review_pool.Builders() as builders:
-        # 30 open deals: not worth a worker, whatever the setting.
-        assert builders.start_early(f"sqlite:///{path}", 1, owner=None, limit=None) is None
+        # Not counted here: the command counts through its own connection after migrating.
+        assert builders.start_early(url, 1, owner=None, limit=None) == (None, None)
+        con = sqlite3.connect(path)
+        with con:
+            con.execute("UPDATE alembic_version SET version_num = ?", (head_revision(),))
+        con.close()
+        # 30 open deals: counted, and not worth a worker, whatever the setting.
+        assert builders.start_early(url, 1, owner=None, limit=None) == (30, None)
+        assert builders.start_early(url, 1, owner=None, limit=10) == (10, None)
         assert builders.started is None
 
 

@@ -216,15 +216,15 @@ def review_cmd(
     with bulk, review_pool.Builders() as builders:
         # Workers first, before the engines are imported here: on SQLite, one of them reads
         # the history meanwhile (otherwise they start once the review's size is known).
-        history = None
+        size, history = None, None
         if as_json:
             url = database_url_from(db, settings)
-            history = builders.start_early(url, settings.workers, owner=owner, limit=limit)
+            size, history = builders.start_early(url, settings.workers, owner=owner, limit=limit)
         from dealplan.deal import health_service
         from dealplan.deal.facts import open_deal_count
 
         with workspace(db) as session, _progress(err.is_terminal) as progress:
-            if as_json and not builders.workers:
+            if as_json and size is None:
                 size = open_deal_count(session, owner=owner)
                 size = size if limit is None else min(size, limit)
                 builders.start(review_pool.worker_count(settings.workers, size))

@@ -179,17 +179,19 @@ class Builders:
 
     def start_early(
         self, url: str, setting: int, *, owner: str | None, limit: int | None
-    ) -> PendingHistory | None:
+    ) -> tuple[int | None, PendingHistory | None]:
         """Before anything else: when `url` is a SQLite file whose review is worth workers
         (`worker_count` of `setting` and the open deals of `owner`, at most `limit`), start
-        them, the first reading the history. Returns what gives that history (None when no
-        worker was started)."""
+        them, the first reading the history. Returns the deals to review as counted (None
+        when it could not count them here) and what gives that history (None when no worker
+        was started)."""
         path = sqlite_file(url)
         deals = None if path is None else sqlite_open_deals(path, owner)
-        if deals is not None and limit is not None:
+        if deals is None:
+            return None, None
+        if limit is not None:
             deals = min(deals, limit)
-        workers = 0 if deals is None else worker_count(setting, deals)
-        return self.start(workers, history=path)
+        return deals, self.start(worker_count(setting, deals), history=path)
 
     def write(self, chunks: Iterator[Chunk], write: Callable[[bytes], object]) -> None:
         """Write the chunks' JSON lines in order, separated by `,\n`.
