@@ -27,7 +27,23 @@ BACKENDS = [
     for b in os.environ.get("DEALPLAN_TEST_DATABASES", "sqlite,postgresql").split(",")
     if b.strip()
 ]
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The public datasets, read where they are: `../shared/data` beside the project, or the folder
+# DEALPLAN_SHARED_DATA names.
+SHARED_DATA = Path(
+    os.environ.get("DEALPLAN_SHARED_DATA")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """No run without the datasets: tests on them would fail one by one, saying less."""
+    if not SHARED_DATA.is_dir():
+        raise pytest.UsageError(
+            f"the datasets are not at {SHARED_DATA}: the tests read them from shared/data "
+            "beside the project; set DEALPLAN_SHARED_DATA to their folder"
+        )
+
+
 _counter = itertools.count()
 
 
